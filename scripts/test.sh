@@ -1,0 +1,9 @@
+#!/usr/bin/env bash
+# The test command of the README: set-up, then every test (unit,
+# integration — loopback interop with openssl s_server/s_client and CPython,
+# the conformance corpus — and doc tests).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+./scripts/setup.sh
+cargo test --all-targets
+cargo test --doc

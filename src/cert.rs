@@ -1,0 +1,134 @@
+//! The certificate dictionary of `getpeercert()`, as typed Rust values.
+//!
+//! CPython decodes a certificate into a `dict` whose keys depend on what the
+//! certificate holds. [`PeerCert`] has one field per key; a field is `None`
+//! exactly when the key is absent from Python's dict, so a `PeerCert` can also
+//! stand for a hand-written dict such as the ones passed to the legacy
+//! [`match_hostname`](crate::match_hostname). `getpeercert()` on a connection
+//! whose peer was not verified returns the empty dict, [`PeerCert::default`].
+
+/// One attribute of a distinguished name: `(long name, value)`, for example
+/// `("commonName", "localhost")`. The name is OpenSSL's long name for the
+/// attribute type, or its dotted OID when OpenSSL has no name for it.
+pub type NameAttribute = (String, String);
+
+/// One RelativeDistinguishedName: usually a single attribute, several for a
+/// multi-valued RDN.
+pub type Rdn = Vec<NameAttribute>;
+
+/// A distinguished name: the RDNs in certificate order, as Python's tuple of
+/// tuples.
+pub type DistinguishedName = Vec<Rdn>;
+
+/// The certificate as `getpeercert()` returns it.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[doc(alias = "getpeercert")]
+pub struct PeerCert {
+    /// `subject`.
+    pub subject: Option<DistinguishedName>,
+    /// `issuer`.
+    pub issuer: Option<DistinguishedName>,
+    /// `version`: the X.509 version number (3 for v3 certificates).
+    pub version: Option<i64>,
+    /// `serialNumber`: upper-case hexadecimal, as OpenSSL prints it.
+    #[doc(alias = "serialNumber")]
+    pub serial_number: Option<String>,
+    /// `notBefore`, in OpenSSL's print form (`"Jan  1 00:00:00 2020 GMT"`).
+    #[doc(alias = "notBefore")]
+    pub not_before: Option<String>,
+    /// `notAfter`, in the same form.
+    #[doc(alias = "notAfter")]
+    pub not_after: Option<String>,
+    /// `subjectAltName`: present when the certificate has the extension.
+    #[doc(alias = "subjectAltName")]
+    pub subject_alt_name: Option<Vec<GeneralName>>,
+    /// `OCSP`: the OCSP responder URIs of the Authority Information Access
+    /// extension.
+    #[doc(alias = "OCSP")]
+    pub ocsp: Option<Vec<String>>,
+    /// `caIssuers`: the CA issuer URIs of the Authority Information Access
+    /// extension.
+    #[doc(alias = "caIssuers")]
+    pub ca_issuers: Option<Vec<String>>,
+    /// `crlDistributionPoints`: the full-name URIs of the CRL distribution
+    /// points.
+    #[doc(alias = "crlDistributionPoints")]
+    pub crl_distribution_points: Option<Vec<String>>,
+}
+
+impl PeerCert {
+    /// True for the empty dict (`{}`): what `getpeercert()` returns when
+    /// the peer certificate was not verified.
+    pub fn is_empty(&self) -> bool {
+        *self == PeerCert::default()
+    }
+}
+
+/// One entry of `subjectAltName`: Python's `(type, value)` pair.
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum GeneralName {
+    /// `("DNS", name)`.
+    Dns(String),
+    /// `("email", address)`.
+    Email(String),
+    /// `("URI", uri)`.
+    Uri(String),
+    /// `("IP Address", text)`: dotted quad for IPv4; for IPv6 eight
+    /// upper-case hexadecimal groups without compression
+    /// (`"2001:DB8:0:0:0:0:0:1"`), CPython's own form.
+    IpAddress(String),
+    /// `("DirName", name)`.
+    DirName(DistinguishedName),
+    /// `("Registered ID", oid)`: OpenSSL's name for the OID, or its dotted
+    /// form.
+    RegisteredId(String),
+    /// Any other kind, as CPython shows it from OpenSSL's print form:
+    /// `("othername", "<unsupported>")`, `("X400Name", "<unsupported>")`,
+    /// `("EdiPartyName", "<unsupported>")`, or whatever a hand-written dict
+    /// holds.
+    Other(String, String),
+}
+
+impl GeneralName {
+    /// The first element of Python's pair: `"DNS"`, `"IP Address"`, ...
+    pub fn python_key(&self) -> &str {
+        match self {
+            GeneralName::Dns(_) => "DNS",
+            GeneralName::Email(_) => "email",
+            GeneralName::Uri(_) => "URI",
+            GeneralName::IpAddress(_) => "IP Address",
+            GeneralName::DirName(_) => "DirName",
+            GeneralName::RegisteredId(_) => "Registered ID",
+            GeneralName::Other(key, _) => key,
+        }
+    }
+
+    /// The value as text, for every kind but `DirName`.
+    pub fn text(&self) -> Option<&str> {
+        match self {
+            GeneralName::Dns(v)
+            | GeneralName::Email(v)
+            | GeneralName::Uri(v)
+            | GeneralName::IpAddress(v)
+            | GeneralName::RegisteredId(v)
+            | GeneralName::Other(_, v) => Some(v),
+            GeneralName::DirName(_) => None,
+        }
+    }
+
+    /// Builds an entry from Python's `(key, value)` pair, for a textual
+    /// value (the inverse of [`python_key`](Self::python_key) and
+    /// [`text`](Self::text)).
+    pub fn from_pair(key: &str, value: impl Into<String>) -> GeneralName {
+        let value = value.into();
+        match key {
+            "DNS" => GeneralName::Dns(value),
+            "email" => GeneralName::Email(value),
+            "URI" => GeneralName::Uri(value),
+            "IP Address" => GeneralName::IpAddress(value),
+            "Registered ID" => GeneralName::RegisteredId(value),
+            _ => GeneralName::Other(key.to_string(), value),
+        }
+    }
+}

@@ -1,0 +1,755 @@
+//! `SslContext`: Python's `ssl.SSLContext`.
+
+use std::net::TcpStream;
+use std::path::Path;
+use std::sync::{Arc, RwLock, RwLockReadGuard, RwLockWriteGuard};
+
+use crate::cert::PeerCert;
+use crate::enums::{Options, Protocol, Purpose, TlsVersion, VerifyFlags, VerifyMode};
+use crate::error::{Error, Result, SslError, TypeError, UnicodeError, UnicodeErrorKind};
+use crate::hostname;
+use crate::socket::{SslSocket, WrapOptions};
+use crate::sys::callbacks::{SniCall, SniHook};
+use crate::sys::conn::Conn;
+use crate::sys::ctx::{Ctx, Method, PasswordSource};
+
+/// CPython's default cipher string (`_DEFAULT_CIPHERS`, 3.10+).
+pub const DEFAULT_CIPHERS: &str =
+    "@SECLEVEL=2:ECDH+AESGCM:ECDH+CHACHA20:ECDH+AES:DHE+AES:!aNULL:!eNULL:!aDSS:!SHA1:!AESCCM";
+
+/// `X509_CHECK_FLAG_NO_PARTIAL_WILDCARDS`.
+const HOSTFLAG_NO_PARTIAL_WILDCARDS: u32 = 0x4;
+/// `X509_CHECK_FLAG_NEVER_CHECK_SUBJECT`.
+const HOSTFLAG_NEVER_CHECK_SUBJECT: u32 = 0x20;
+
+/// A TLS context: settings, certificates and trust anchors shared by the
+/// connections made from it. Python's `ssl.SSLContext`.
+///
+/// # Mutability and threads
+///
+/// As in Python, a context stays mutable after connections have been made
+/// from it, so every setter takes `&self`. `SslContext` is a cheap handle
+/// (`Clone` shares the same context, like a second Python reference) and is
+/// `Send + Sync`. Reconfiguration takes an internal write lock and creating
+/// a connection (`wrap_socket`, `wrap_bio`) a read lock, so settings never
+/// change halfway through `SSL_new`. OpenSSL copies per-connection settings
+/// (verify mode and flags, host flags, options, protocol bounds, cipher
+/// list) when a connection is created, so changes apply to later
+/// connections; the trust store is shared, so certificates loaded while a
+/// handshake runs are seen by it, exactly as in CPython.
+#[derive(Clone)]
+#[doc(alias = "SSLContext")]
+pub struct SslContext {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    ctx: Ctx,
+    protocol: Protocol,
+    state: RwLock<State>,
+}
+
+struct State {
+    check_hostname: bool,
+    hostflags: u32,
+    post_handshake_auth: bool,
+    sni_set: bool,
+}
+
+/// The counts of `cert_store_stats()`.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[doc(alias = "cert_store_stats")]
+pub struct CertStoreStats {
+    /// `x509`: certificates in the store.
+    pub x509: usize,
+    /// `crl`: CRLs in the store.
+    pub crl: usize,
+    /// `x509_ca`: certificates that are CAs.
+    pub x509_ca: usize,
+}
+
+/// Trust anchors given as data: the `cadata` argument of
+/// `load_verify_locations`.
+#[derive(Clone, Copy, Debug)]
+pub enum CaData<'a> {
+    /// A `str`: PEM text (must be ASCII); text around the PEM blocks is
+    /// ignored.
+    Pem(&'a str),
+    /// Bytes: one or more DER certificates, concatenated.
+    Der(&'a [u8]),
+}
+
+/// The password of an encrypted private key: the `password` argument of
+/// `load_cert_chain`.
+pub enum Password<'a> {
+    /// A `str` (encoded as UTF-8) or bytes.
+    Bytes(&'a [u8]),
+    /// A callable returning the password; its error is returned as is.
+    Callback(Box<dyn FnMut() -> Result<Vec<u8>> + 'a>),
+}
+
+impl<'a> From<&'a str> for Password<'a> {
+    fn from(s: &'a str) -> Self {
+        Password::Bytes(s.as_bytes())
+    }
+}
+
+impl<'a> From<&'a [u8]> for Password<'a> {
+    fn from(b: &'a [u8]) -> Self {
+        Password::Bytes(b)
+    }
+}
+
+/// One entry of `get_ciphers()`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct CipherDetails {
+    /// `id`: OpenSSL's cipher id.
+    pub id: u32,
+    /// `name`: OpenSSL's name (`"TLS_AES_256_GCM_SHA384"`).
+    pub name: String,
+    /// `protocol`: the version that defines it (`"TLSv1.3"`).
+    pub protocol: String,
+    /// `description`: OpenSSL's one-line description.
+    pub description: String,
+    /// `strength_bits`.
+    pub strength_bits: i32,
+    /// `alg_bits`.
+    pub alg_bits: i32,
+    /// `aead`.
+    pub aead: bool,
+    /// `symmetric`: the cipher's long name (`"aes-256-gcm"`).
+    pub symmetric: Option<String>,
+    /// `digest`: the MAC digest's long name, `None` for AEAD ciphers.
+    pub digest: Option<String>,
+    /// `kea`: key exchange (`"kx-ecdhe"`).
+    pub kea: Option<String>,
+    /// `auth`: authentication (`"auth-rsa"`).
+    pub auth: Option<String>,
+}
+
+/// What an SNI callback sees: Python's `sni_callback(sslobj, server_name,
+/// sslctx)`, minus the connection object (which is mid-handshake).
+pub struct SniRequest<'a, 'b> {
+    call: &'a mut SniCall<'b>,
+    context: &'a SslContext,
+}
+
+impl SniRequest<'_, '_> {
+    /// The name the client sent, as an A-label (CPython passes the A-label,
+    /// not the U-label its documentation promises); `None` without SNI.
+    pub fn server_name(&self) -> Option<&str> {
+        self.call.server_name
+    }
+
+    /// The context the callback is installed on.
+    pub fn context(&self) -> &SslContext {
+        self.context
+    }
+
+    /// Switches the connection to `ctx` (Python's `sslobj.context = ctx`):
+    /// its certificate and settings serve the rest of the handshake.
+    pub fn set_context(&mut self, ctx: &SslContext) {
+        let keep: Arc<dyn std::any::Any + Send + Sync> = Arc::new(ctx.clone());
+        self.call.switch_context(&ctx.inner.ctx, keep);
+    }
+}
+
+/// A TLS alert number: what an SNI callback returns to abort the handshake
+/// (Python's `AlertDescription`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct AlertDescription(pub u8);
+
+impl AlertDescription {
+    /// `ALERT_DESCRIPTION_HANDSHAKE_FAILURE` (40).
+    pub const HANDSHAKE_FAILURE: AlertDescription = AlertDescription(40);
+    /// `ALERT_DESCRIPTION_INTERNAL_ERROR` (80).
+    pub const INTERNAL_ERROR: AlertDescription = AlertDescription(80);
+    /// `ALERT_DESCRIPTION_UNRECOGNIZED_NAME` (112).
+    pub const UNRECOGNIZED_NAME: AlertDescription = AlertDescription(112);
+    /// `ALERT_DESCRIPTION_ACCESS_DENIED` (49).
+    pub const ACCESS_DENIED: AlertDescription = AlertDescription(49);
+}
+
+impl SslContext {
+    /// `SSLContext(protocol)`, with CPython 3.13's defaults: `check_hostname`
+    /// and `CERT_REQUIRED` for [`Protocol::TlsClient`], `CERT_NONE`
+    /// otherwise; options `OP_ALL | OP_NO_SSLv3 | OP_NO_COMPRESSION |
+    /// OP_CIPHER_SERVER_PREFERENCE` (plus OpenSSL's own defaults); the
+    /// cipher string [`DEFAULT_CIPHERS`]; minimum version TLS 1.2 for the
+    /// `PROTOCOL_TLS*` protocols; `VERIFY_X509_TRUSTED_FIRST`; host flag
+    /// `NO_PARTIAL_WILDCARDS`; session id context `"Python"`.
+    #[doc(alias = "SSLContext")]
+    pub fn new(protocol: Protocol) -> Result<SslContext> {
+        let method = match protocol {
+            Protocol::Tls => Method::Tls,
+            Protocol::TlsClient => Method::TlsClient,
+            Protocol::TlsServer => Method::TlsServer,
+            #[cfg(has_tlsv1_method)]
+            Protocol::TlsV1 => Method::TlsV1,
+            #[cfg(has_tlsv1_1_method)]
+            Protocol::TlsV1_1 => Method::TlsV1_1,
+            #[cfg(has_tlsv1_2_method)]
+            Protocol::TlsV1_2 => Method::TlsV1_2,
+            #[allow(unreachable_patterns)]
+            other => {
+                return Err(Error::value(format!(
+                    "invalid or unsupported protocol version {}",
+                    other.value()
+                )))
+            }
+        };
+        let ctx = Ctx::new(method)?;
+        let client = protocol == Protocol::TlsClient;
+        ctx.set_verify_mode_raw(if client {
+            VerifyMode::Required.to_openssl()
+        } else {
+            VerifyMode::None.to_openssl()
+        });
+        let mut options = Options::ALL | Options::NO_SSLV2 | Options::NO_SSLV3;
+        options |= Options::NO_COMPRESSION
+            | Options::CIPHER_SERVER_PREFERENCE
+            | Options::SINGLE_DH_USE
+            | Options::SINGLE_ECDH_USE;
+        ctx.set_options(ctx.options() | options.bits());
+        let ciphers = Ctx::cstring(DEFAULT_CIPHERS)?;
+        if !ctx.set_cipher_list(&ciphers) {
+            return Err(Error::Ssl(SslError::plain("No cipher can be selected.")));
+        }
+        if matches!(
+            protocol,
+            Protocol::Tls | Protocol::TlsClient | Protocol::TlsServer
+        ) && !ctx.set_min_proto(TlsVersion::TlsV1_2.value())
+        {
+            return Err(Error::value(format!(
+                "Failed to set minimum protocol 0x{:x}",
+                TlsVersion::TlsV1_2.value()
+            )));
+        }
+        ctx.set_mode(crate::sys::ffi::SSL_MODE_RELEASE_BUFFERS);
+        ctx.set_session_id_context(b"Python\0");
+        ctx.set_verify_flags(ctx.verify_flags() | VerifyFlags::X509_TRUSTED_FIRST.bits())?;
+        ctx.set_hostflags(HOSTFLAG_NO_PARTIAL_WILDCARDS);
+        ctx.set_post_handshake_auth(false);
+        Ok(SslContext {
+            inner: Arc::new(Inner {
+                ctx,
+                protocol,
+                state: RwLock::new(State {
+                    check_hostname: client,
+                    hostflags: HOSTFLAG_NO_PARTIAL_WILDCARDS,
+                    post_handshake_auth: false,
+                    sni_set: false,
+                }),
+            }),
+        })
+    }
+
+    fn read(&self) -> RwLockReadGuard<'_, State> {
+        self.inner.state.read().unwrap_or_else(|e| e.into_inner())
+    }
+
+    fn write(&self) -> RwLockWriteGuard<'_, State> {
+        self.inner.state.write().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// True when both handles refer to the same context.
+    pub fn ptr_eq(&self, other: &SslContext) -> bool {
+        Arc::ptr_eq(&self.inner, &other.inner)
+    }
+
+    /// `protocol`.
+    pub fn protocol(&self) -> Protocol {
+        self.inner.protocol
+    }
+
+    /// `check_hostname`.
+    pub fn check_hostname(&self) -> bool {
+        self.read().check_hostname
+    }
+
+    /// `check_hostname = on`. Turning it on while the verify mode is
+    /// `CERT_NONE` upgrades the mode to `CERT_REQUIRED`, as in Python.
+    pub fn set_check_hostname(&self, on: bool) -> Result<()> {
+        let mut st = self.write();
+        if on && self.inner.ctx.verify_mode_raw() == openssl_sys::SSL_VERIFY_NONE {
+            self.inner
+                .ctx
+                .set_verify_mode_raw(VerifyMode::Required.to_openssl());
+        }
+        st.check_hostname = on;
+        Ok(())
+    }
+
+    /// `verify_mode`.
+    pub fn verify_mode(&self) -> VerifyMode {
+        VerifyMode::from_openssl(self.inner.ctx.verify_mode_raw())
+    }
+
+    /// `verify_mode = mode`; `CERT_NONE` is refused while
+    /// `check_hostname` is on.
+    pub fn set_verify_mode(&self, mode: VerifyMode) -> Result<()> {
+        let st = self.write();
+        if mode == VerifyMode::None && st.check_hostname {
+            return Err(Error::value(
+                "Cannot set verify_mode to CERT_NONE when check_hostname is enabled.",
+            ));
+        }
+        self.inner.ctx.set_verify_mode_raw(mode.to_openssl());
+        Ok(())
+    }
+
+    /// `verify_flags`.
+    pub fn verify_flags(&self) -> VerifyFlags {
+        VerifyFlags::from_bits_retain(self.inner.ctx.verify_flags())
+    }
+
+    /// `verify_flags = flags`.
+    pub fn set_verify_flags(&self, flags: VerifyFlags) -> Result<()> {
+        let _st = self.write();
+        self.inner.ctx.set_verify_flags(flags.bits())
+    }
+
+    /// `hostname_checks_common_name`: whether the subject's common name is
+    /// consulted when the certificate has no DNS subjectAltName.
+    pub fn hostname_checks_common_name(&self) -> bool {
+        self.read().hostflags & HOSTFLAG_NEVER_CHECK_SUBJECT == 0
+    }
+
+    /// `hostname_checks_common_name = on` (sets or clears OpenSSL's
+    /// `X509_CHECK_FLAG_NEVER_CHECK_SUBJECT`).
+    pub fn set_hostname_checks_common_name(&self, on: bool) -> Result<()> {
+        let mut st = self.write();
+        let flags = if on {
+            st.hostflags & !HOSTFLAG_NEVER_CHECK_SUBJECT
+        } else {
+            st.hostflags | HOSTFLAG_NEVER_CHECK_SUBJECT
+        };
+        self.inner.ctx.set_hostflags(flags);
+        st.hostflags = flags;
+        Ok(())
+    }
+
+    fn check_version_protocol(&self) -> Result<()> {
+        match self.inner.protocol {
+            Protocol::Tls | Protocol::TlsClient | Protocol::TlsServer => Ok(()),
+            _ => Err(Error::value(
+                "The context's protocol doesn't support modification of highest and lowest version.",
+            )),
+        }
+    }
+
+    /// `minimum_version`.
+    pub fn minimum_version(&self) -> TlsVersion {
+        match self.inner.ctx.min_proto() {
+            0 => TlsVersion::MinimumSupported,
+            v => TlsVersion::from_value(v).unwrap_or(TlsVersion::MinimumSupported),
+        }
+    }
+
+    /// `maximum_version`.
+    pub fn maximum_version(&self) -> TlsVersion {
+        match self.inner.ctx.max_proto() {
+            0 => TlsVersion::MaximumSupported,
+            v => TlsVersion::from_value(v).unwrap_or(TlsVersion::MaximumSupported),
+        }
+    }
+
+    /// `minimum_version = v` (`SSL_CTX_set_min_proto_version`).
+    /// `MAXIMUM_SUPPORTED` sets the highest version OpenSSL has.
+    pub fn set_minimum_version(&self, v: TlsVersion) -> Result<()> {
+        self.set_bound(v, true)
+    }
+
+    /// `maximum_version = v` (`SSL_CTX_set_max_proto_version`).
+    /// `MINIMUM_SUPPORTED` sets the lowest version OpenSSL has.
+    pub fn set_maximum_version(&self, v: TlsVersion) -> Result<()> {
+        self.set_bound(v, false)
+    }
+
+    fn set_bound(&self, v: TlsVersion, min: bool) -> Result<()> {
+        let _st = self.write();
+        self.check_version_protocol()?;
+        let raw = match (v, min) {
+            (TlsVersion::MinimumSupported, true) | (TlsVersion::MaximumSupported, false) => 0,
+            (TlsVersion::MaximumSupported, true) => crate::MAXIMUM_AVAILABLE.value(),
+            (TlsVersion::MinimumSupported, false) => crate::MINIMUM_AVAILABLE.value(),
+            (v, _) => v.value(),
+        };
+        let ok = if min {
+            self.inner.ctx.set_min_proto(raw)
+        } else {
+            self.inner.ctx.set_max_proto(raw)
+        };
+        if !ok {
+            return Err(Error::value(format!(
+                "Unsupported protocol version 0x{raw:x}"
+            )));
+        }
+        Ok(())
+    }
+
+    /// `options`.
+    pub fn options(&self) -> Options {
+        Options::from_bits_retain(self.inner.ctx.options())
+    }
+
+    /// `options = opts` (the bits that differ are cleared or set).
+    pub fn set_options(&self, opts: Options) -> Result<()> {
+        let _st = self.write();
+        self.inner.ctx.set_options(opts.bits());
+        Ok(())
+    }
+
+    /// `security_level` (read-only in Python).
+    pub fn security_level(&self) -> i32 {
+        self.inner.ctx.security_level()
+    }
+
+    /// `post_handshake_auth`.
+    pub fn post_handshake_auth(&self) -> bool {
+        self.read().post_handshake_auth
+    }
+
+    /// `post_handshake_auth = on`: applied to each connection made later
+    /// (clients announce support; servers may request a certificate after
+    /// the handshake with `verify_client_post_handshake`).
+    pub fn set_post_handshake_auth(&self, on: bool) -> Result<()> {
+        let mut st = self.write();
+        self.inner.ctx.set_post_handshake_auth(on);
+        st.post_handshake_auth = on;
+        Ok(())
+    }
+
+    /// `num_tickets`: TLS 1.3 session tickets a server sends.
+    pub fn num_tickets(&self) -> usize {
+        self.inner.ctx.num_tickets()
+    }
+
+    /// `num_tickets = n`; only on a `PROTOCOL_TLS_SERVER` context.
+    pub fn set_num_tickets(&self, n: usize) -> Result<()> {
+        let _st = self.write();
+        if self.inner.protocol != Protocol::TlsServer {
+            return Err(Error::value("SSLContext is not a server context."));
+        }
+        self.inner.ctx.set_num_tickets(n)
+    }
+
+    /// `load_cert_chain(certfile, keyfile=None, password=None)`: the
+    /// certificate chain (PEM) and its private key (from `keyfile`, else
+    /// from `certfile`), checked against each other. Unlike CPython,
+    /// pyssl never prompts on the terminal for the password of an
+    /// encrypted key: without `password` loading such a key fails.
+    pub fn load_cert_chain(
+        &self,
+        certfile: impl AsRef<Path>,
+        keyfile: Option<&Path>,
+        password: Option<Password<'_>>,
+    ) -> Result<()> {
+        let _st = self.write();
+        match password {
+            None => self
+                .inner
+                .ctx
+                .load_cert_chain(certfile.as_ref(), keyfile, None),
+            Some(Password::Bytes(b)) => self.inner.ctx.load_cert_chain(
+                certfile.as_ref(),
+                keyfile,
+                Some(PasswordSource::Bytes(b)),
+            ),
+            Some(Password::Callback(mut f)) => self.inner.ctx.load_cert_chain(
+                certfile.as_ref(),
+                keyfile,
+                Some(PasswordSource::Callback(&mut *f)),
+            ),
+        }
+    }
+
+    /// `load_verify_locations(cafile, capath, cadata)`: trust anchors from
+    /// a PEM file, a hashed directory (read lazily, as OpenSSL does) and/or
+    /// data. All three `None` is Python's `TypeError`.
+    pub fn load_verify_locations(
+        &self,
+        cafile: Option<&Path>,
+        capath: Option<&Path>,
+        cadata: Option<CaData<'_>>,
+    ) -> Result<()> {
+        if cafile.is_none() && capath.is_none() && cadata.is_none() {
+            return Err(Error::Type(TypeError::new(
+                "cafile, capath and cadata cannot be all omitted",
+            )));
+        }
+        let _st = self.write();
+        match cadata {
+            Some(CaData::Pem(text)) => {
+                if !text.is_ascii() {
+                    return Err(Error::Type(TypeError::new(
+                        "cadata should be an ASCII string or a bytes-like object",
+                    )));
+                }
+                self.inner.ctx.add_ca_certs(text.as_bytes(), true)?;
+            }
+            Some(CaData::Der(der)) => self.inner.ctx.add_ca_certs(der, false)?,
+            None => {}
+        }
+        if cafile.is_some() || capath.is_some() {
+            self.inner.ctx.load_verify_locations(cafile, capath)?;
+        }
+        Ok(())
+    }
+
+    /// `load_default_certs(purpose)`: the system's trust anchors
+    /// (`set_default_verify_paths` on this platform).
+    pub fn load_default_certs(&self, purpose: Purpose) -> Result<()> {
+        let _ = purpose;
+        self.set_default_verify_paths()
+    }
+
+    /// `set_default_verify_paths()`: OpenSSL's default CA file and
+    /// directory (honouring `SSL_CERT_FILE` / `SSL_CERT_DIR`).
+    pub fn set_default_verify_paths(&self) -> Result<()> {
+        let _st = self.write();
+        self.inner.ctx.set_default_verify_paths()
+    }
+
+    /// `cert_store_stats()`.
+    pub fn cert_store_stats(&self) -> CertStoreStats {
+        let s = self.inner.ctx.store_stats();
+        CertStoreStats {
+            x509: s.x509,
+            crl: s.crl,
+            x509_ca: s.x509_ca,
+        }
+    }
+
+    /// `get_ca_certs()`: the CA certificates of the store, decoded as
+    /// `getpeercert()` decodes.
+    pub fn get_ca_certs(&self) -> Result<Vec<PeerCert>> {
+        self.inner
+            .ctx
+            .ca_certs_der()
+            .iter()
+            .map(|der| crate::pure::x509::decode_certificate(der))
+            .collect()
+    }
+
+    /// `get_ca_certs(binary_form=True)`: the CA certificates as DER.
+    pub fn get_ca_certs_der(&self) -> Vec<Vec<u8>> {
+        self.inner.ctx.ca_certs_der()
+    }
+
+    /// `set_ciphers(cipherlist)`: OpenSSL's cipher string for TLS 1.2 and
+    /// below (TLS 1.3 suites stay enabled).
+    pub fn set_ciphers(&self, cipherlist: &str) -> Result<()> {
+        let c = std::ffi::CString::new(cipherlist)
+            .map_err(|_| Error::value("embedded null character"))?;
+        let _st = self.write();
+        if !self.inner.ctx.set_cipher_list(&c) {
+            return Err(Error::Ssl(SslError::plain("No cipher can be selected.")));
+        }
+        Ok(())
+    }
+
+    /// `get_ciphers()`: the enabled ciphers in priority order.
+    pub fn get_ciphers(&self) -> Result<Vec<CipherDetails>> {
+        let _st = self.read();
+        Ok(self
+            .inner
+            .ctx
+            .ciphers()?
+            .into_iter()
+            .map(|c| CipherDetails {
+                id: c.id,
+                name: c.name,
+                protocol: c.protocol,
+                description: c.description,
+                strength_bits: c.strength_bits,
+                alg_bits: c.alg_bits,
+                aead: c.aead,
+                symmetric: c.symmetric,
+                digest: c.digest,
+                kea: c.kea,
+                auth: c.auth,
+            })
+            .collect())
+    }
+
+    /// `set_alpn_protocols(protocols)`: the protocols to offer (client) or
+    /// accept (server), in preference order; each 1 to 255 ASCII bytes.
+    pub fn set_alpn_protocols<S: AsRef<str>>(&self, protocols: &[S]) -> Result<()> {
+        let mut wire = Vec::new();
+        for p in protocols {
+            let p = p.as_ref();
+            if let Some((pos, c)) = p.chars().enumerate().find(|(_, c)| !c.is_ascii()) {
+                let mut esc = String::new();
+                crate::pyfmt::push_escape(&mut esc, c);
+                return Err(Error::Unicode(UnicodeError::new(
+                    UnicodeErrorKind::Encode,
+                    format!(
+                        "'ascii' codec can't encode character '{esc}' in position {pos}: ordinal not in range(128)"
+                    ),
+                )));
+            }
+            if p.is_empty() || p.len() > 255 {
+                return Err(Error::Ssl(SslError::plain(
+                    "ALPN protocols must be 1 to 255 in length",
+                )));
+            }
+            wire.push(u8::try_from(p.len()).unwrap_or(0));
+            wire.extend_from_slice(p.as_bytes());
+        }
+        let _st = self.write();
+        self.inner.ctx.set_alpn_protocols(wire)
+    }
+
+    /// `set_ecdh_curve(name)`: the single key-exchange group to use
+    /// (`prime256v1`, `secp384r1`, `X25519`, ...).
+    pub fn set_ecdh_curve(&self, name: &str) -> Result<()> {
+        let c = std::ffi::CString::new(name).map_err(|_| Error::value("embedded null byte"))?;
+        let _st = self.write();
+        self.inner.ctx.set_ecdh_curve(&c, name)
+    }
+
+    /// `sni_callback = callback`: called on the server when a client
+    /// sends its ClientHello, with the requested server name (an A-label,
+    /// or `None`). Returning `Err(alert)` aborts the handshake with that
+    /// alert; a panic aborts it with `handshake_failure` and is resumed
+    /// from the handshake call once OpenSSL has returned. `None` removes
+    /// the callback. Refused on a `PROTOCOL_TLS_CLIENT` context.
+    pub fn set_sni_callback<F>(&self, callback: Option<F>) -> Result<()>
+    where
+        F: Fn(&mut SniRequest<'_, '_>) -> std::result::Result<(), AlertDescription>
+            + Send
+            + Sync
+            + 'static,
+    {
+        if self.inner.protocol == Protocol::TlsClient {
+            return Err(Error::value(
+                "sni_callback cannot be set on TLS_CLIENT context",
+            ));
+        }
+        let mut st = self.write();
+        let hook: Option<Arc<SniHook>> = callback.map(|f| {
+            let weak = Arc::downgrade(&self.inner);
+            let hook: Arc<SniHook> = Arc::new(move |call: &mut SniCall<'_>| {
+                let Some(inner) = weak.upgrade() else {
+                    return Ok(());
+                };
+                let ctx = SslContext { inner };
+                let mut req = SniRequest {
+                    call,
+                    context: &ctx,
+                };
+                f(&mut req).map_err(|a| a.0)
+            });
+            hook
+        });
+        st.sni_set = hook.is_some();
+        self.inner.ctx.set_sni_hook(hook);
+        Ok(())
+    }
+
+    /// Whether an SNI callback is installed (`sni_callback is not None`).
+    pub fn has_sni_callback(&self) -> bool {
+        self.read().sni_set
+    }
+
+    /// `session_stats()`: the session cache counters, in CPython's order
+    /// (`number`, `connect`, `connect_good`, ... `cache_full`).
+    pub fn session_stats(&self) -> Vec<(&'static str, i64)> {
+        self.inner.ctx.session_stats().to_vec()
+    }
+
+    /// `wrap_socket(sock, server_side, do_handshake_on_connect,
+    /// suppress_ragged_eofs, server_hostname, session)`: TLS over a
+    /// connected `TcpStream`. See [`WrapOptions`].
+    pub fn wrap_socket(&self, sock: TcpStream, options: WrapOptions<'_>) -> Result<SslSocket> {
+        SslSocket::create(self, sock, options)
+    }
+
+    /// The Python-level checks of `SSLSocket._create` / `wrap_bio`, then
+    /// CPython's `newPySSLSocket`: a configured connection.
+    pub(crate) fn new_conn(
+        &self,
+        server_side: bool,
+        server_hostname: Option<&str>,
+        attach: impl FnOnce(&mut Conn) -> Result<()>,
+    ) -> Result<Conn> {
+        // The "es" converter runs first: NUL bytes are a TypeError.
+        let c_name = match server_hostname {
+            Some(h) => Some(hostname::to_cstring(h)?),
+            None => None,
+        };
+        if server_side && self.inner.protocol == Protocol::TlsClient {
+            return Err(Error::Ssl(SslError::plain(
+                "Cannot create a server socket with a PROTOCOL_TLS_CLIENT context",
+            )));
+        }
+        if !server_side && self.inner.protocol == Protocol::TlsServer {
+            return Err(Error::Ssl(SslError::plain(
+                "Cannot create a client socket with a PROTOCOL_TLS_SERVER context",
+            )));
+        }
+        let st = self.read();
+        let mut conn = Conn::new(&self.inner.ctx, st.hostflags)?;
+        attach(&mut conn)?;
+        if st.post_handshake_auth {
+            conn.enable_post_handshake_auth(server_side);
+        }
+        if let (Some(name), Some(c)) = (server_hostname, c_name.as_ref()) {
+            let ip = hostname::check_server_hostname(name)?;
+            conn.configure_hostname(c, ip.as_deref(), st.check_hostname)?;
+        }
+        drop(st);
+        conn.set_role(server_side);
+        Ok(conn)
+    }
+}
+
+impl std::fmt::Debug for SslContext {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SslContext")
+            .field("protocol", &self.protocol())
+            .field("check_hostname", &self.check_hostname())
+            .field("verify_mode", &self.verify_mode())
+            .finish_non_exhaustive()
+    }
+}
+
+/// `create_default_context(purpose, cafile=None, capath=None,
+/// cadata=None)` as in CPython 3.13: a `PROTOCOL_TLS_CLIENT` context with
+/// `CERT_REQUIRED` and `check_hostname` for [`Purpose::ServerAuth`], a
+/// `PROTOCOL_TLS_SERVER` one for [`Purpose::ClientAuth`]; both get
+/// `VERIFY_X509_PARTIAL_CHAIN | VERIFY_X509_STRICT`; then the given trust
+/// anchors, or the system's when verification is on.
+pub fn create_default_context(
+    purpose: Purpose,
+    cafile: Option<&Path>,
+    capath: Option<&Path>,
+    cadata: Option<CaData<'_>>,
+) -> Result<SslContext> {
+    let ctx = match purpose {
+        Purpose::ServerAuth => {
+            let c = SslContext::new(Protocol::TlsClient)?;
+            c.set_verify_mode(VerifyMode::Required)?;
+            c.set_check_hostname(true)?;
+            c
+        }
+        Purpose::ClientAuth => SslContext::new(Protocol::TlsServer)?,
+    };
+    ctx.set_verify_flags(
+        ctx.verify_flags() | VerifyFlags::X509_PARTIAL_CHAIN | VerifyFlags::X509_STRICT,
+    )?;
+    let cadata_given = match cadata {
+        Some(CaData::Pem(s)) => !s.is_empty(),
+        Some(CaData::Der(b)) => !b.is_empty(),
+        None => false,
+    };
+    let nonempty = |p: Option<&Path>| p.is_some_and(|p| !p.as_os_str().is_empty());
+    if nonempty(cafile) || nonempty(capath) || cadata_given {
+        ctx.load_verify_locations(cafile, capath, cadata)?;
+    } else if ctx.verify_mode() != VerifyMode::None {
+        ctx.load_default_certs(purpose)?;
+    }
+    Ok(ctx)
+}

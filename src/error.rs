@@ -1,0 +1,780 @@
+//! Every error pyssl raises, in one place.
+//!
+//! Python's `ssl` raises a small family of exceptions: `SSLError` and its
+//! subclasses, `SSLCertVerificationError` (an `SSLError` *and* a
+//! `ValueError`), and the built-in `ValueError`, `TypeError`,
+//! `UnicodeError` and `OSError` families. [`Error`] has one variant per
+//! family, and [`Error::python_class`] names the exact class CPython would
+//! raise for the same call.
+//!
+//! `Display` reproduces Python's `str(exc)`, without the `(_ssl.c:NNNN)`
+//! source-location suffix CPython appends to errors raised from C. One
+//! documented difference: an `SSLError` that CPython constructs with a single
+//! argument (`set_ciphers`, `set_alpn_protocols`, ...) prints as a tuple repr
+//! in Python (`"('No cipher can be selected.',)"`); pyssl prints the text
+//! itself.
+//!
+//! The `library`/`reason` mnemonics of an [`SslError`] come from OpenSSL's
+//! packed error code through a table generated at build time from the linked
+//! OpenSSL headers (see `build.rs`), exactly as CPython's `_ssl_data_*.h`.
+
+use std::fmt;
+use std::io;
+
+/// `Result` with pyssl's [`Error`].
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+/// An error raised by pyssl: one variant per Python exception family.
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum Error {
+    /// `ssl.SSLError` or one of its subclasses other than
+    /// `SSLCertVerificationError` (see [`SslErrorKind`]).
+    Ssl(SslError),
+    /// `ssl.SSLCertVerificationError` (alias `ssl.CertificateError`).
+    CertVerification(SslCertVerificationError),
+    /// `ValueError`.
+    Value(ValueError),
+    /// `TypeError`: what Python raises for an argument of the wrong kind
+    /// (for example a hostname with a NUL byte).
+    Type(TypeError),
+    /// `UnicodeError`, `UnicodeEncodeError` or `UnicodeDecodeError`.
+    Unicode(UnicodeError),
+    /// `OSError` and its subclasses (`FileNotFoundError`, `TimeoutError`,
+    /// `ConnectionResetError`, ...).
+    Os(OsError),
+}
+
+impl Error {
+    /// The name of the Python exception class CPython raises in the same
+    /// situation, e.g. `"SSLEOFError"` or `"FileNotFoundError"`.
+    pub fn python_class(&self) -> &'static str {
+        match self {
+            Error::Ssl(e) => e.kind().python_class(),
+            Error::CertVerification(_) => "SSLCertVerificationError",
+            Error::Value(_) => "ValueError",
+            Error::Type(_) => "TypeError",
+            Error::Unicode(e) => e.python_class(),
+            Error::Os(e) => e.python_class(),
+        }
+    }
+
+    /// Python's `isinstance(exc, CLASS)` for the classes of the `ssl` and
+    /// builtin exception hierarchy, by class name: `is_instance("OSError")`
+    /// is true for every `SSLError`, `is_instance("ValueError")` for
+    /// `SSLCertVerificationError` and the `Unicode*Error`s.
+    pub fn is_instance(&self, class: &str) -> bool {
+        let mut c = Some(self.python_class());
+        while let Some(name) = c {
+            if name == class {
+                return true;
+            }
+            c = python_base(name);
+        }
+        // SSLCertVerificationError has two bases.
+        matches!(self, Error::CertVerification(_))
+            && matches!(class, "ValueError" | "Exception" | "BaseException")
+    }
+
+    /// True for `SSLError` and every subclass (including certificate
+    /// verification errors).
+    pub fn is_ssl_error(&self) -> bool {
+        matches!(self, Error::Ssl(_) | Error::CertVerification(_))
+    }
+
+    /// The `SSLError.library` mnemonic (`"SSL"`, `"X509"`, `"PEM"`, ...), for
+    /// SSL errors that carry one.
+    pub fn library(&self) -> Option<&str> {
+        match self {
+            Error::Ssl(e) => e.library(),
+            Error::CertVerification(e) => e.library(),
+            _ => None,
+        }
+    }
+
+    /// The `SSLError.reason` mnemonic (`"CERTIFICATE_VERIFY_FAILED"`, ...),
+    /// for SSL errors that carry one.
+    pub fn reason(&self) -> Option<&str> {
+        match self {
+            Error::Ssl(e) => e.reason(),
+            Error::CertVerification(e) => e.reason(),
+            _ => None,
+        }
+    }
+
+    /// The `SSLError` subclass, for SSL errors.
+    pub fn ssl_kind(&self) -> Option<SslErrorKind> {
+        match self {
+            Error::Ssl(e) => Some(e.kind()),
+            Error::CertVerification(_) => Some(SslErrorKind::Ssl),
+            _ => None,
+        }
+    }
+
+    /// The verification error, for `SSLCertVerificationError`.
+    pub fn cert_verification(&self) -> Option<&SslCertVerificationError> {
+        match self {
+            Error::CertVerification(e) => Some(e),
+            _ => None,
+        }
+    }
+
+    /// The text of the error: the same as `Display`, Python's `str(exc)`.
+    pub fn message(&self) -> String {
+        self.to_string()
+    }
+
+    pub(crate) fn value(msg: impl Into<String>) -> Self {
+        Error::Value(ValueError::new(msg))
+    }
+}
+
+/// The base class of a class of the hierarchy this crate raises.
+fn python_base(class: &str) -> Option<&'static str> {
+    Some(match class {
+        "SSLZeroReturnError"
+        | "SSLWantReadError"
+        | "SSLWantWriteError"
+        | "SSLSyscallError"
+        | "SSLEOFError"
+        | "SSLCertVerificationError" => "SSLError",
+        "SSLError" => "OSError",
+        "FileNotFoundError" | "TimeoutError" | "PermissionError" | "IsADirectoryError"
+        | "NotADirectoryError" | "FileExistsError" | "BlockingIOError" | "InterruptedError"
+        | "ConnectionError" | "ProcessLookupError" | "ChildProcessError" => "OSError",
+        "ConnectionResetError"
+        | "ConnectionRefusedError"
+        | "ConnectionAbortedError"
+        | "BrokenPipeError" => "ConnectionError",
+        "UnicodeEncodeError" | "UnicodeDecodeError" => "UnicodeError",
+        "UnicodeError" => "ValueError",
+        "OSError" | "ValueError" | "TypeError" => "Exception",
+        "Exception" => "BaseException",
+        _ => return None,
+    })
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Error::Ssl(e) => e.fmt(f),
+            Error::CertVerification(e) => e.fmt(f),
+            Error::Value(e) => e.fmt(f),
+            Error::Type(e) => e.fmt(f),
+            Error::Unicode(e) => e.fmt(f),
+            Error::Os(e) => e.fmt(f),
+        }
+    }
+}
+
+impl std::error::Error for Error {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            Error::Os(e) => e.source.as_ref().map(|s| s as _),
+            _ => None,
+        }
+    }
+}
+
+impl From<SslError> for Error {
+    fn from(e: SslError) -> Self {
+        Error::Ssl(e)
+    }
+}
+
+impl From<SslCertVerificationError> for Error {
+    fn from(e: SslCertVerificationError) -> Self {
+        Error::CertVerification(e)
+    }
+}
+
+impl From<ValueError> for Error {
+    fn from(e: ValueError) -> Self {
+        Error::Value(e)
+    }
+}
+
+impl From<TypeError> for Error {
+    fn from(e: TypeError) -> Self {
+        Error::Type(e)
+    }
+}
+
+impl From<UnicodeError> for Error {
+    fn from(e: UnicodeError) -> Self {
+        Error::Unicode(e)
+    }
+}
+
+impl From<OsError> for Error {
+    fn from(e: OsError) -> Self {
+        Error::Os(e)
+    }
+}
+
+impl From<io::Error> for Error {
+    fn from(e: io::Error) -> Self {
+        Error::Os(OsError::from_io(e))
+    }
+}
+
+impl From<Error> for io::Error {
+    /// Keeps the kind: `SSLWantReadError`/`SSLWantWriteError` become
+    /// [`io::ErrorKind::WouldBlock`], `TimeoutError` becomes
+    /// [`io::ErrorKind::TimedOut`], an `OSError` gives back the
+    /// underlying `io::Error` where there is one.
+    fn from(e: Error) -> Self {
+        match e {
+            Error::Os(os) => {
+                let kind = os.io_kind();
+                match os.source {
+                    Some(src) => src,
+                    None => io::Error::new(kind, os.to_string()),
+                }
+            }
+            Error::Ssl(s) if matches!(s.kind, SslErrorKind::WantRead | SslErrorKind::WantWrite) => {
+                io::Error::new(io::ErrorKind::WouldBlock, Error::Ssl(s))
+            }
+            Error::Ssl(s) if s.kind == SslErrorKind::Eof => {
+                io::Error::new(io::ErrorKind::UnexpectedEof, Error::Ssl(s))
+            }
+            Error::Value(_) | Error::Type(_) | Error::Unicode(_) => {
+                io::Error::new(io::ErrorKind::InvalidInput, e)
+            }
+            other => io::Error::other(other),
+        }
+    }
+}
+
+/// Which `SSLError` class an [`SslError`] is; the numbers are Python's
+/// `ssl.SSLErrorNumber` / the `errno` of I/O errors.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+#[doc(alias = "SSLErrorNumber")]
+pub enum SslErrorKind {
+    /// `SSLError` itself (`SSL_ERROR_SSL`, 1, or a configuration error).
+    #[doc(alias = "SSL_ERROR_SSL")]
+    Ssl,
+    /// `SSLWantReadError` (`SSL_ERROR_WANT_READ`, 2).
+    #[doc(alias = "SSL_ERROR_WANT_READ")]
+    WantRead,
+    /// `SSLWantWriteError` (`SSL_ERROR_WANT_WRITE`, 3).
+    #[doc(alias = "SSL_ERROR_WANT_WRITE")]
+    WantWrite,
+    /// `SSLSyscallError` (`SSL_ERROR_SYSCALL`, 5).
+    #[doc(alias = "SSL_ERROR_SYSCALL")]
+    Syscall,
+    /// `SSLZeroReturnError` (`SSL_ERROR_ZERO_RETURN`, 6): the peer closed
+    /// the TLS connection cleanly.
+    #[doc(alias = "SSL_ERROR_ZERO_RETURN")]
+    ZeroReturn,
+    /// `SSLEOFError` (`SSL_ERROR_EOF`, 8): the connection ended in violation
+    /// of the protocol.
+    #[doc(alias = "SSL_ERROR_EOF")]
+    Eof,
+}
+
+impl SslErrorKind {
+    /// The Python class name.
+    pub fn python_class(self) -> &'static str {
+        match self {
+            SslErrorKind::Ssl => "SSLError",
+            SslErrorKind::WantRead => "SSLWantReadError",
+            SslErrorKind::WantWrite => "SSLWantWriteError",
+            SslErrorKind::Syscall => "SSLSyscallError",
+            SslErrorKind::ZeroReturn => "SSLZeroReturnError",
+            SslErrorKind::Eof => "SSLEOFError",
+        }
+    }
+
+    /// Python's `SSLErrorNumber` value.
+    pub fn number(self) -> i64 {
+        match self {
+            SslErrorKind::Ssl => 1,
+            SslErrorKind::WantRead => 2,
+            SslErrorKind::WantWrite => 3,
+            SslErrorKind::Syscall => 5,
+            SslErrorKind::ZeroReturn => 6,
+            SslErrorKind::Eof => 8,
+        }
+    }
+}
+
+/// `ssl.SSLError` and its subclasses (but `SSLCertVerificationError`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[doc(alias = "SSLError")]
+pub struct SslError {
+    kind: SslErrorKind,
+    errno: i64,
+    message: String,
+    library: Option<String>,
+    reason: Option<String>,
+}
+
+impl SslError {
+    pub(crate) fn new(
+        kind: SslErrorKind,
+        errno: i64,
+        message: impl Into<String>,
+        library: Option<String>,
+        reason: Option<String>,
+    ) -> Self {
+        SslError {
+            kind,
+            errno,
+            message: message.into(),
+            library,
+            reason,
+        }
+    }
+
+    /// A plain `SSLError` with only a message, as CPython raises for
+    /// configuration errors (`SSLError("No cipher can be selected.")`).
+    pub(crate) fn plain(message: impl Into<String>) -> Self {
+        SslError::new(SslErrorKind::Ssl, 0, message, None, None)
+    }
+
+    /// The subclass.
+    pub fn kind(&self) -> SslErrorKind {
+        self.kind
+    }
+
+    /// `args[0]` (`errno`): the `SSLErrorNumber` for I/O errors, OpenSSL's
+    /// reason code for configuration errors, 0 where CPython sets none.
+    pub fn errno(&self) -> i64 {
+        self.errno
+    }
+
+    /// `SSLError.library`: OpenSSL's library mnemonic, such as `"SSL"`.
+    pub fn library(&self) -> Option<&str> {
+        self.library.as_deref()
+    }
+
+    /// `SSLError.reason`: OpenSSL's reason mnemonic, such as
+    /// `"WRONG_VERSION_NUMBER"`.
+    pub fn reason(&self) -> Option<&str> {
+        self.reason.as_deref()
+    }
+
+    /// `SSLError.strerror`: the message (also what `Display` prints).
+    pub fn message(&self) -> &str {
+        &self.message
+    }
+}
+
+impl fmt::Display for SslError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl std::error::Error for SslError {}
+
+/// `ssl.SSLCertVerificationError` (a subclass of both `SSLError` and
+/// `ValueError`); `ssl.CertificateError` is the same class.
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[doc(alias = "SSLCertVerificationError")]
+pub struct SslCertVerificationError {
+    errno: i64,
+    message: String,
+    library: Option<String>,
+    reason: Option<String>,
+    verify_code: Option<i64>,
+    verify_message: Option<String>,
+}
+
+/// `ssl.CertificateError`, an alias of [`SslCertVerificationError`] since
+/// Python 3.7; the legacy [`match_hostname`](crate::match_hostname) raises it.
+pub type CertificateError = SslCertVerificationError;
+
+impl SslCertVerificationError {
+    pub(crate) fn new(
+        errno: i64,
+        message: impl Into<String>,
+        library: Option<String>,
+        reason: Option<String>,
+        verify_code: Option<i64>,
+        verify_message: Option<String>,
+    ) -> Self {
+        SslCertVerificationError {
+            errno,
+            message: message.into(),
+            library,
+            reason,
+            verify_code,
+            verify_message,
+        }
+    }
+
+    /// A `CertificateError(message)` as the legacy `match_hostname` raises
+    /// it: no library, reason or verify code.
+    #[allow(dead_code)]
+    pub(crate) fn certificate_error(message: impl Into<String>) -> Self {
+        Self::new(0, message, None, None, None, None)
+    }
+
+    /// `args[0]`: 1 (`SSL_ERROR_SSL`) for handshake failures.
+    pub fn errno(&self) -> i64 {
+        self.errno
+    }
+
+    /// `SSLError.library` (`"SSL"` for handshake failures).
+    pub fn library(&self) -> Option<&str> {
+        self.library.as_deref()
+    }
+
+    /// `SSLError.reason` (`"CERTIFICATE_VERIFY_FAILED"` for handshake
+    /// failures).
+    pub fn reason(&self) -> Option<&str> {
+        self.reason.as_deref()
+    }
+
+    /// `verify_code`: OpenSSL's `X509_V_ERR_*` number (62 hostname
+    /// mismatch, 64 IP address mismatch, 10 expired, ...).
+    pub fn verify_code(&self) -> Option<i64> {
+        self.verify_code
+    }
+
+    /// `verify_message`: OpenSSL's text for the code, or CPython's own
+    /// wording for codes 62 and 64.
+    pub fn verify_message(&self) -> Option<&str> {
+        self.verify_message.as_deref()
+    }
+
+    /// The whole message (what `Display` prints).
+    pub fn message(&self) -> &str {
+        &self.message
+    }
+}
+
+impl fmt::Display for SslCertVerificationError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl std::error::Error for SslCertVerificationError {}
+
+/// Python's `ValueError`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ValueError {
+    message: String,
+}
+
+impl ValueError {
+    pub(crate) fn new(message: impl Into<String>) -> Self {
+        ValueError {
+            message: message.into(),
+        }
+    }
+
+    /// The message.
+    pub fn message(&self) -> &str {
+        &self.message
+    }
+}
+
+impl fmt::Display for ValueError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl std::error::Error for ValueError {}
+
+/// Python's `TypeError`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TypeError {
+    message: String,
+}
+
+impl TypeError {
+    pub(crate) fn new(message: impl Into<String>) -> Self {
+        TypeError {
+            message: message.into(),
+        }
+    }
+
+    /// The message.
+    pub fn message(&self) -> &str {
+        &self.message
+    }
+}
+
+impl fmt::Display for TypeError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl std::error::Error for TypeError {}
+
+/// Which of Python's Unicode errors a [`UnicodeError`] is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum UnicodeErrorKind {
+    /// `UnicodeError`.
+    Unicode,
+    /// `UnicodeEncodeError` (raised by the `idna` codec in 3.13).
+    Encode,
+    /// `UnicodeDecodeError`.
+    Decode,
+}
+
+/// Python's `UnicodeError`, `UnicodeEncodeError` or `UnicodeDecodeError`
+/// (all subclasses of `ValueError`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[doc(alias = "UnicodeEncodeError")]
+pub struct UnicodeError {
+    kind: UnicodeErrorKind,
+    message: String,
+}
+
+impl UnicodeError {
+    pub(crate) fn new(kind: UnicodeErrorKind, message: impl Into<String>) -> Self {
+        UnicodeError {
+            kind,
+            message: message.into(),
+        }
+    }
+
+    /// Which class.
+    pub fn kind(&self) -> UnicodeErrorKind {
+        self.kind
+    }
+
+    /// The Python class name.
+    pub fn python_class(&self) -> &'static str {
+        match self.kind {
+            UnicodeErrorKind::Unicode => "UnicodeError",
+            UnicodeErrorKind::Encode => "UnicodeEncodeError",
+            UnicodeErrorKind::Decode => "UnicodeDecodeError",
+        }
+    }
+
+    /// The message (`str(exc)`).
+    pub fn message(&self) -> &str {
+        &self.message
+    }
+}
+
+impl fmt::Display for UnicodeError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl std::error::Error for UnicodeError {}
+
+/// Python's `OSError` family: the class follows the errno as in Python
+/// (`ENOENT` is `FileNotFoundError`, `ECONNRESET` `ConnectionResetError`, ...),
+/// timeouts are `TimeoutError`.
+#[derive(Debug)]
+#[doc(alias = "OSError")]
+pub struct OsError {
+    class: &'static str,
+    errno: Option<i32>,
+    strerror: Option<String>,
+    filename: Option<String>,
+    message: Option<String>,
+    source: Option<io::Error>,
+}
+
+impl OsError {
+    /// An `OSError` built from an `io::Error`, as Python builds one from
+    /// `errno`: `[Errno 2] No such file or directory`.
+    pub(crate) fn from_io(e: io::Error) -> Self {
+        match e.raw_os_error() {
+            Some(errno) => OsError {
+                class: class_for_errno(errno),
+                errno: Some(errno),
+                strerror: Some(strerror(errno)),
+                filename: None,
+                message: None,
+                source: Some(e),
+            },
+            None => {
+                let class = match e.kind() {
+                    io::ErrorKind::TimedOut => "TimeoutError",
+                    io::ErrorKind::NotFound => "FileNotFoundError",
+                    io::ErrorKind::ConnectionReset => "ConnectionResetError",
+                    io::ErrorKind::ConnectionAborted => "ConnectionAbortedError",
+                    io::ErrorKind::ConnectionRefused => "ConnectionRefusedError",
+                    io::ErrorKind::BrokenPipe => "BrokenPipeError",
+                    io::ErrorKind::PermissionDenied => "PermissionError",
+                    io::ErrorKind::WouldBlock => "BlockingIOError",
+                    io::ErrorKind::Interrupted => "InterruptedError",
+                    _ => "OSError",
+                };
+                OsError {
+                    class,
+                    errno: None,
+                    strerror: None,
+                    filename: None,
+                    message: Some(e.to_string()),
+                    source: Some(e),
+                }
+            }
+        }
+    }
+
+    /// `OSError(errno, strerror(errno))`.
+    pub(crate) fn from_errno(errno: i32) -> Self {
+        OsError::from_io(io::Error::from_raw_os_error(errno))
+    }
+
+    /// `OSError(errno, strerror, filename)`: `[Errno 2] No such file or
+    /// directory: 'name'`.
+    #[allow(dead_code)]
+    pub(crate) fn with_filename(mut self, filename: impl Into<String>) -> Self {
+        self.filename = Some(filename.into());
+        self
+    }
+
+    /// A `TimeoutError` with a single-argument message, as CPython raises
+    /// for socket timeouts (`"The read operation timed out"`).
+    pub(crate) fn timeout(message: impl Into<String>) -> Self {
+        OsError {
+            class: "TimeoutError",
+            errno: None,
+            strerror: None,
+            filename: None,
+            message: Some(message.into()),
+            source: None,
+        }
+    }
+
+    /// A plain `OSError(message)`.
+    pub(crate) fn other(message: impl Into<String>) -> Self {
+        OsError {
+            class: "OSError",
+            errno: None,
+            strerror: None,
+            filename: None,
+            message: Some(message.into()),
+            source: None,
+        }
+    }
+
+    /// The Python class name: `"FileNotFoundError"`, `"TimeoutError"`, ...
+    pub fn python_class(&self) -> &'static str {
+        self.class
+    }
+
+    /// `OSError.errno`.
+    pub fn errno(&self) -> Option<i32> {
+        self.errno
+    }
+
+    /// `OSError.strerror`.
+    pub fn strerror(&self) -> Option<&str> {
+        self.strerror.as_deref()
+    }
+
+    /// `OSError.filename`.
+    pub fn filename(&self) -> Option<&str> {
+        self.filename.as_deref()
+    }
+
+    fn io_kind(&self) -> io::ErrorKind {
+        match self.class {
+            "TimeoutError" => io::ErrorKind::TimedOut,
+            "FileNotFoundError" => io::ErrorKind::NotFound,
+            "ConnectionResetError" => io::ErrorKind::ConnectionReset,
+            "ConnectionAbortedError" => io::ErrorKind::ConnectionAborted,
+            "ConnectionRefusedError" => io::ErrorKind::ConnectionRefused,
+            "BrokenPipeError" => io::ErrorKind::BrokenPipe,
+            "PermissionError" => io::ErrorKind::PermissionDenied,
+            "BlockingIOError" => io::ErrorKind::WouldBlock,
+            "InterruptedError" => io::ErrorKind::Interrupted,
+            _ => io::ErrorKind::Other,
+        }
+    }
+}
+
+impl fmt::Display for OsError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match (&self.errno, &self.strerror, &self.message) {
+            (Some(errno), Some(strerror), _) => {
+                write!(f, "[Errno {errno}] {strerror}")?;
+                if let Some(name) = &self.filename {
+                    write!(f, ": {}", crate::pyfmt::repr_str(name))?;
+                }
+                Ok(())
+            }
+            (_, _, Some(msg)) => f.write_str(msg),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl std::error::Error for OsError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        self.source.as_ref().map(|s| s as _)
+    }
+}
+
+/// Python's `OSError` subclass for an errno (PEP 3151).
+fn class_for_errno(errno: i32) -> &'static str {
+    match errno {
+        libc::ENOENT => "FileNotFoundError",
+        libc::ETIMEDOUT => "TimeoutError",
+        libc::ECONNRESET => "ConnectionResetError",
+        libc::ECONNREFUSED => "ConnectionRefusedError",
+        libc::ECONNABORTED => "ConnectionAbortedError",
+        libc::EPIPE | libc::ESHUTDOWN => "BrokenPipeError",
+        libc::EACCES | libc::EPERM => "PermissionError",
+        libc::EISDIR => "IsADirectoryError",
+        libc::ENOTDIR => "NotADirectoryError",
+        libc::EEXIST => "FileExistsError",
+        libc::EAGAIN | libc::EALREADY | libc::EINPROGRESS => "BlockingIOError",
+        libc::EINTR => "InterruptedError",
+        libc::ESRCH => "ProcessLookupError",
+        libc::ECHILD => "ChildProcessError",
+        _ => "OSError",
+    }
+}
+
+/// The C library's text for an errno, as Python's `os.strerror`.
+fn strerror(errno: i32) -> String {
+    // `io::Error`'s Display is "<strerror> (os error N)".
+    let text = io::Error::from_raw_os_error(errno).to_string();
+    match text.rfind(" (os error ") {
+        Some(i) => text[..i].to_string(),
+        None => text,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn os_error_texts_follow_python() {
+        let e = Error::from(io::Error::from_raw_os_error(libc::ENOENT));
+        assert_eq!(e.python_class(), "FileNotFoundError");
+        assert_eq!(e.to_string(), "[Errno 2] No such file or directory");
+        let e = OsError::from_errno(libc::ENOENT).with_filename("a'b");
+        assert_eq!(
+            e.to_string(),
+            "[Errno 2] No such file or directory: \"a'b\""
+        );
+        let e = Error::from(OsError::timeout("The read operation timed out"));
+        assert!(e.is_instance("OSError"));
+        assert_eq!(e.to_string(), "The read operation timed out");
+    }
+
+    #[test]
+    fn hierarchy() {
+        let e = Error::CertVerification(SslCertVerificationError::certificate_error("x"));
+        assert!(e.is_instance("SSLError"));
+        assert!(e.is_instance("OSError"));
+        assert!(e.is_instance("ValueError"));
+        assert!(!e.is_instance("TypeError"));
+        let e = Error::Unicode(UnicodeError::new(UnicodeErrorKind::Encode, "x"));
+        assert!(e.is_instance("ValueError"));
+        let e = Error::Ssl(SslError::new(SslErrorKind::Eof, 8, "x", None, None));
+        assert!(e.is_instance("SSLError") && e.is_instance("OSError"));
+        assert_eq!(io::Error::from(e).kind(), io::ErrorKind::UnexpectedEof);
+    }
+}

@@ -1,0 +1,241 @@
+//! # pyssl: Python's `ssl` module for Rust, on OpenSSL
+//!
+//! pyssl gives Rust programs the observable behaviour of CPython 3.13's
+//! `ssl` module: the same defaults, the same `check_hostname` /
+//! `verify_mode` rules, the same hostname handling (IDNA 2003 A-labels, no
+//! SNI for IP literals, the check done by OpenSSL during the handshake), the
+//! same exception classes, `library`/`reason` mnemonics, verify codes and
+//! message texts.
+//!
+//! | Python | pyssl |
+//! |---|---|
+//! | `ssl.SSLContext(PROTOCOL_TLS_CLIENT)` | [`SslContext::new`]`(`[`Protocol::TlsClient`]`)` |
+//! | `ctx.verify_mode = CERT_NONE` | [`SslContext::set_verify_mode`]`(`[`VerifyMode::None`]`)` |
+//! | `ctx.load_verify_locations(cafile=...)` | [`SslContext::load_verify_locations`] |
+//! | `ctx.wrap_socket(sock, server_hostname=h)` | [`SslContext::wrap_socket`]`(sock, `[`WrapOptions::client`]`(h))` |
+//! | `s.getpeercert()` / `getpeercert(True)` | [`SslSocket::getpeercert`] / [`SslSocket::getpeercert_der`] |
+//! | `except ssl.SSLCertVerificationError as e` | [`Error::CertVerification`] |
+//! | `ssl.create_default_context()` | [`create_default_context`] |
+//!
+//! ```no_run
+//! use std::net::TcpStream;
+//! use pyssl::{create_default_context, Purpose, WrapOptions};
+//!
+//! # fn main() -> pyssl::Result<()> {
+//! let ctx = create_default_context(Purpose::ServerAuth, None, None, None)?;
+//! let sock = TcpStream::connect(("127.0.0.1", 8443))?;
+//! let mut tls = ctx.wrap_socket(sock, WrapOptions::client("localhost"))?;
+//! println!("{:?} {:?}", tls.version(), tls.cipher());
+//! tls.sendall(b"ping")?;
+//! # Ok(())
+//! # }
+//! ```
+//!
+//! Errors: every fallible call returns [`Error`], whose variant and
+//! [`Error::python_class`] name the exception CPython raises in the same
+//! situation, and whose `Display` is Python's `str(exc)` without the
+//! `(_ssl.c:NNNN)` suffix.
+
+#![deny(unsafe_code)]
+#![warn(missing_docs)]
+#![doc(test(attr(deny(warnings))))]
+
+mod cert;
+mod context;
+mod enums;
+pub mod error;
+mod hostname;
+mod memorybio;
+mod object;
+mod pure;
+mod pyfmt;
+mod socket;
+mod sys;
+mod tls;
+
+pub use cert::{DistinguishedName, GeneralName, NameAttribute, PeerCert, Rdn};
+pub use context::{
+    create_default_context, AlertDescription, CaData, CertStoreStats, CipherDetails, Password,
+    SniRequest, SslContext, DEFAULT_CIPHERS,
+};
+pub use enums::{Options, Protocol, Purpose, TlsVersion, VerifyFlags, VerifyMode};
+pub use error::{
+    CertificateError, Error, OsError, Result, SslCertVerificationError, SslError, SslErrorKind,
+    TypeError, UnicodeError, UnicodeErrorKind, ValueError,
+};
+pub use memorybio::MemoryBio;
+pub use object::SslObject;
+pub use socket::{SslSocket, WrapOptions};
+pub use tls::CipherInfo;
+
+/// `HAS_SNI`: Server Name Indication is supported.
+pub const HAS_SNI: bool = true;
+/// `HAS_ALPN`: ALPN is supported.
+pub const HAS_ALPN: bool = true;
+/// `HAS_NPN`: NPN is not supported (CPython dropped it in 3.10).
+pub const HAS_NPN: bool = false;
+/// `HAS_ECDH`: elliptic-curve Diffie-Hellman key exchange is available.
+pub const HAS_ECDH: bool = cfg!(has_ecdh);
+/// `HAS_NEVER_CHECK_COMMON_NAME`: `hostname_checks_common_name` can be
+/// turned off.
+pub const HAS_NEVER_CHECK_COMMON_NAME: bool = cfg!(has_never_check_common_name);
+/// `HAS_SSLv2`: never with OpenSSL 1.1+.
+#[doc(alias = "HAS_SSLv2")]
+pub const HAS_SSLV2: bool = false;
+/// `HAS_SSLv3`: the linked OpenSSL was built with SSL 3.0.
+#[doc(alias = "HAS_SSLv3")]
+pub const HAS_SSLV3: bool = cfg!(has_sslv3);
+/// `HAS_TLSv1`: the linked OpenSSL was built with TLS 1.0 (usable only at a
+/// low security level).
+#[doc(alias = "HAS_TLSv1")]
+pub const HAS_TLSV1: bool = cfg!(has_tlsv1);
+/// `HAS_TLSv1_1`: the linked OpenSSL was built with TLS 1.1.
+#[doc(alias = "HAS_TLSv1_1")]
+pub const HAS_TLSV1_1: bool = cfg!(has_tlsv1_1);
+/// `HAS_TLSv1_2`: the linked OpenSSL was built with TLS 1.2.
+#[doc(alias = "HAS_TLSv1_2")]
+pub const HAS_TLSV1_2: bool = cfg!(has_tlsv1_2);
+/// `HAS_TLSv1_3`: the linked OpenSSL was built with TLS 1.3.
+#[doc(alias = "HAS_TLSv1_3")]
+pub const HAS_TLSV1_3: bool = cfg!(has_tlsv1_3);
+/// `HAS_PHA` (Python 3.14): TLS 1.3 post-handshake authentication is
+/// available.
+pub const HAS_PHA: bool = cfg!(has_tlsv1_3);
+
+/// The lowest version `MINIMUM_SUPPORTED` stands for when it is given as a
+/// maximum (CPython's `PY_PROTO_MINIMUM_AVAILABLE`).
+pub(crate) const MINIMUM_AVAILABLE: TlsVersion = if HAS_SSLV3 {
+    TlsVersion::SslV3
+} else if HAS_TLSV1 {
+    TlsVersion::TlsV1
+} else if HAS_TLSV1_1 {
+    TlsVersion::TlsV1_1
+} else if HAS_TLSV1_2 {
+    TlsVersion::TlsV1_2
+} else {
+    TlsVersion::TlsV1_3
+};
+
+/// The highest version `MAXIMUM_SUPPORTED` stands for when it is given as a
+/// minimum (CPython's `PY_PROTO_MAXIMUM_AVAILABLE`).
+pub(crate) const MAXIMUM_AVAILABLE: TlsVersion = if HAS_TLSV1_3 {
+    TlsVersion::TlsV1_3
+} else if HAS_TLSV1_2 {
+    TlsVersion::TlsV1_2
+} else if HAS_TLSV1_1 {
+    TlsVersion::TlsV1_1
+} else {
+    TlsVersion::TlsV1
+};
+
+/// `CHANNEL_BINDING_TYPES`.
+pub const CHANNEL_BINDING_TYPES: &[&str] = &["tls-unique"];
+
+/// `PEM_HEADER`.
+pub const PEM_HEADER: &str = "-----BEGIN CERTIFICATE-----";
+/// `PEM_FOOTER`.
+pub const PEM_FOOTER: &str = "-----END CERTIFICATE-----";
+
+/// `OPENSSL_VERSION`: the linked library's version text, e.g.
+/// `"OpenSSL 3.0.19 27 Jan 2026"`.
+#[doc(alias = "OPENSSL_VERSION")]
+pub fn openssl_version() -> String {
+    sys::misc::version_text()
+}
+
+/// `OPENSSL_VERSION_NUMBER`: the linked library's version number
+/// (`0x30000130` for 3.0.19).
+#[doc(alias = "OPENSSL_VERSION_NUMBER")]
+pub fn openssl_version_number() -> u64 {
+    sys::misc::version_number()
+}
+
+/// `OPENSSL_VERSION_INFO`: `(major, minor, fix, patch, status)` parsed from
+/// the number as CPython does (on 3.x the "fix" slot is 0).
+#[doc(alias = "OPENSSL_VERSION_INFO")]
+pub fn openssl_version_info() -> (u32, u32, u32, u32, u32) {
+    let n = openssl_version_number();
+    let status = (n & 0xF) as u32;
+    let patch = ((n >> 4) & 0xFF) as u32;
+    let fix = ((n >> 12) & 0xFF) as u32;
+    let minor = ((n >> 20) & 0xFF) as u32;
+    let major = ((n >> 28) & 0xF) as u32;
+    (major, minor, fix, patch, status)
+}
+
+/// `DER_cert_to_PEM_cert(der_cert_bytes)`: base64 in 64-character lines
+/// between the PEM header and footer. The input is not validated.
+#[doc(alias = "DER_cert_to_PEM_cert")]
+pub fn der_cert_to_pem_cert(der: &[u8]) -> String {
+    pure::pem::der_cert_to_pem_cert(der)
+}
+
+/// `PEM_cert_to_DER_cert(pem_cert_string)`: the DER bytes of a PEM
+/// certificate; `ValueError` when the header or footer is missing.
+#[doc(alias = "PEM_cert_to_DER_cert")]
+pub fn pem_cert_to_der_cert(pem: &str) -> Result<Vec<u8>> {
+    pure::pem::pem_cert_to_der_cert(pem)
+}
+
+/// `cert_time_to_seconds(cert_time)`: seconds since the epoch for a
+/// certificate time such as `"Jan  5 09:34:43 2018 GMT"` (locale-free).
+pub fn cert_time_to_seconds(cert_time: &str) -> Result<i64> {
+    pure::certtime::cert_time_to_seconds(cert_time)
+}
+
+/// The legacy `match_hostname(cert, hostname)` (removed from Python in
+/// 3.12), in its final 3.7–3.11 form: checks a `getpeercert()` value
+/// against a hostname by RFC 6125 rules, raising `CertificateError`
+/// ([`SslCertVerificationError`]) with Python's messages. Connections do
+/// not use it: OpenSSL checks names during the handshake.
+pub fn match_hostname(cert: &PeerCert, hostname: &str) -> Result<()> {
+    pure::match_hostname::match_hostname(cert, hostname)
+}
+
+/// Decodes a DER certificate into the value `getpeercert()` would return
+/// for it (CPython's `_ssl._test_decode_cert`, without the file).
+#[doc(alias = "_test_decode_cert")]
+pub fn decode_certificate(der: &[u8]) -> Result<PeerCert> {
+    pure::x509::decode_certificate(der)
+}
+
+/// What [`get_default_verify_paths`] returns: Python's
+/// `DefaultVerifyPaths` named tuple.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct DefaultVerifyPaths {
+    /// `cafile`: the CA file in use (the environment variable's value, else
+    /// OpenSSL's default), `None` unless it is a file.
+    pub cafile: Option<String>,
+    /// `capath`: the CA directory in use, `None` unless it is a directory.
+    pub capath: Option<String>,
+    /// `openssl_cafile_env`: `"SSL_CERT_FILE"`.
+    pub openssl_cafile_env: String,
+    /// `openssl_cafile`: OpenSSL's compiled-in CA file.
+    pub openssl_cafile: String,
+    /// `openssl_capath_env`: `"SSL_CERT_DIR"`.
+    pub openssl_capath_env: String,
+    /// `openssl_capath`: OpenSSL's compiled-in CA directory.
+    pub openssl_capath: String,
+}
+
+/// `get_default_verify_paths()`: where OpenSSL looks for trust anchors; the
+/// `SSL_CERT_FILE` / `SSL_CERT_DIR` environment variables take precedence,
+/// as in CPython.
+pub fn get_default_verify_paths() -> DefaultVerifyPaths {
+    let (file_env, file, dir_env, dir) = sys::misc::default_verify_paths();
+    let var = |k: &str| std::env::var_os(k).map(|v| v.to_string_lossy().into_owned());
+    let cafile = var(&file_env).unwrap_or_else(|| file.clone());
+    let capath = var(&dir_env).unwrap_or_else(|| dir.clone());
+    DefaultVerifyPaths {
+        cafile: std::path::Path::new(&cafile)
+            .is_file()
+            .then_some(cafile.clone()),
+        capath: std::path::Path::new(&capath)
+            .is_dir()
+            .then_some(capath.clone()),
+        openssl_cafile_env: file_env,
+        openssl_cafile: file,
+        openssl_capath_env: dir_env,
+        openssl_capath: dir,
+    }
+}

@@ -1,0 +1,92 @@
+//! `MemoryBio`: Python's `ssl.MemoryBIO`, a byte buffer OpenSSL reads from
+//! or writes to.
+
+use std::sync::{Arc, Mutex, MutexGuard};
+
+use crate::error::{Error, Result, SslError};
+use crate::sys::bio::MemBio;
+
+/// An in-memory buffer between an [`SslObject`](crate::SslObject) and the
+/// network, on OpenSSL's `BIO_s_mem`: Python's `ssl.MemoryBIO`.
+///
+/// A `MemoryBio` is a handle: clones share the same buffer (as a Python
+/// object shared between the caller and the `SSLObject`).
+#[derive(Clone)]
+#[doc(alias = "MemoryBIO")]
+pub struct MemoryBio {
+    inner: Arc<Mutex<BioState>>,
+}
+
+pub(crate) struct BioState {
+    pub(crate) bio: MemBio,
+    eof_written: bool,
+}
+
+impl std::fmt::Debug for MemoryBio {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("MemoryBio")
+            .field("pending", &self.pending())
+            .field("eof", &self.eof())
+            .finish()
+    }
+}
+
+impl MemoryBio {
+    /// `MemoryBIO()`.
+    #[doc(alias = "MemoryBIO")]
+    pub fn new() -> Result<MemoryBio> {
+        Ok(MemoryBio {
+            inner: Arc::new(Mutex::new(BioState {
+                bio: MemBio::new()?,
+                eof_written: false,
+            })),
+        })
+    }
+
+    pub(crate) fn lock(&self) -> MutexGuard<'_, BioState> {
+        self.inner.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// `pending`: bytes in the buffer.
+    pub fn pending(&self) -> usize {
+        self.lock().bio.pending()
+    }
+
+    /// `eof`: true once [`write_eof`](Self::write_eof) was called and the
+    /// buffer is empty.
+    pub fn eof(&self) -> bool {
+        self.lock().bio.eof()
+    }
+
+    /// `read(n=-1)`: up to `n` bytes (everything with `None`).
+    pub fn read(&self, n: Option<usize>) -> Result<Vec<u8>> {
+        let mut st = self.lock();
+        let avail = st.bio.pending();
+        let want = n.map_or(avail, |n| n.min(avail));
+        let mut buf = vec![0u8; want];
+        let got = st.bio.read(&mut buf)?;
+        buf.truncate(got);
+        Ok(buf)
+    }
+
+    /// `write(data)`: appends `data`, returning its length. After
+    /// [`write_eof`](Self::write_eof) this is Python's
+    /// `SSLError('cannot write() after write_eof()')`.
+    pub fn write(&self, data: &[u8]) -> Result<usize> {
+        let mut st = self.lock();
+        if st.eof_written {
+            return Err(Error::Ssl(SslError::plain(
+                "cannot write() after write_eof()",
+            )));
+        }
+        st.bio.write(data)
+    }
+
+    /// `write_eof()`: no more data will come; once the buffer is drained
+    /// reads see EOF.
+    pub fn write_eof(&self) {
+        let mut st = self.lock();
+        st.eof_written = true;
+        st.bio.write_eof();
+    }
+}

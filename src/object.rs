@@ -1,0 +1,200 @@
+//! `SslObject`: Python's `ssl.SSLObject`, TLS with no socket (the caller
+//! moves bytes between [`MemoryBio`]s and the network).
+
+use openssl_sys as sys;
+
+use crate::context::SslContext;
+use crate::error::{Error, Result};
+use crate::memorybio::MemoryBio;
+use crate::sys::err::IoFailure;
+use crate::tls::{tls_getters, TlsCore};
+
+/// A TLS connection over two memory buffers: Python's `ssl.SSLObject`.
+///
+/// Every call returns at once: when OpenSSL needs more bytes from the peer
+/// it fails with `SSLWantReadError` (feed the incoming BIO and call again);
+/// bytes to send accumulate in the outgoing BIO.
+#[doc(alias = "SSLObject")]
+pub struct SslObject {
+    core: Option<TlsCore>,
+    incoming: MemoryBio,
+    outgoing: MemoryBio,
+    context: SslContext,
+    server_side: bool,
+    server_hostname: Option<String>,
+}
+
+impl std::fmt::Debug for SslObject {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SslObject")
+            .field("server_side", &self.server_side)
+            .field("server_hostname", &self.server_hostname)
+            .finish_non_exhaustive()
+    }
+}
+
+impl SslContext {
+    /// `wrap_bio(incoming, outgoing, server_side, server_hostname)`: a TLS
+    /// connection over memory buffers.
+    ///
+    /// Deliberate deviation from CPython: with `check_hostname` on and no
+    /// `server_hostname` this raises `ValueError("check_hostname requires
+    /// server_hostname")`, where CPython silently skips the hostname check.
+    pub fn wrap_bio(
+        &self,
+        incoming: &MemoryBio,
+        outgoing: &MemoryBio,
+        server_side: bool,
+        server_hostname: Option<&str>,
+    ) -> Result<SslObject> {
+        SslObject::create(self, incoming, outgoing, server_side, server_hostname)
+    }
+}
+
+impl SslObject {
+    fn create(
+        ctx: &SslContext,
+        incoming: &MemoryBio,
+        outgoing: &MemoryBio,
+        server_side: bool,
+        server_hostname: Option<&str>,
+    ) -> Result<SslObject> {
+        let encoded = server_hostname.map(crate::hostname::encode).transpose()?;
+        if !server_side && ctx.check_hostname() && encoded.is_none() {
+            return Err(Error::value("check_hostname requires server_hostname"));
+        }
+        let conn = ctx.new_conn(server_side, encoded.as_deref(), |c| {
+            let inc = incoming.lock();
+            let out = outgoing.lock();
+            c.set_bios(&inc.bio, &out.bio);
+            Ok(())
+        })?;
+        Ok(SslObject {
+            core: Some(TlsCore {
+                conn,
+                context: ctx.clone(),
+                server_side,
+            }),
+            incoming: incoming.clone(),
+            outgoing: outgoing.clone(),
+            context: ctx.clone(),
+            server_side,
+            server_hostname: encoded,
+        })
+    }
+
+    fn core(&self) -> Option<&TlsCore> {
+        self.core.as_ref()
+    }
+
+    tls_getters!();
+
+    /// The incoming buffer given to `wrap_bio`.
+    pub fn incoming(&self) -> &MemoryBio {
+        &self.incoming
+    }
+
+    /// The outgoing buffer given to `wrap_bio`.
+    pub fn outgoing(&self) -> &MemoryBio {
+        &self.outgoing
+    }
+
+    fn op<T>(
+        &mut self,
+        f: impl FnOnce(&mut crate::sys::conn::Conn) -> std::result::Result<T, IoFailure>,
+    ) -> Result<std::result::Result<T, IoFailure>> {
+        let _inc = self.incoming.lock();
+        let _out = self.outgoing.lock();
+        let core = self
+            .core
+            .as_mut()
+            .ok_or_else(|| Error::value("Read on closed or unwrapped SSL socket."))?;
+        let r = f(&mut core.conn);
+        core.conn.state().resume_panic();
+        Ok(r)
+    }
+
+    fn raise(&self, f: IoFailure) -> Error {
+        match &self.core {
+            Some(c) => c.conn.io_error(f, false, self.server_hostname.as_deref()),
+            None => Error::value("Read on closed or unwrapped SSL socket."),
+        }
+    }
+
+    /// `do_handshake()`.
+    pub fn do_handshake(&mut self) -> Result<()> {
+        match self.op(|c| c.do_handshake())? {
+            Ok(()) => Ok(()),
+            Err(f) => Err(self.raise(f)),
+        }
+    }
+
+    /// `read(len)`: up to `len` bytes of application data; empty after the
+    /// peer's close_notify.
+    pub fn read(&mut self, len: usize) -> Result<Vec<u8>> {
+        let mut buf = vec![0u8; len];
+        let n = self.read_into(&mut buf)?;
+        buf.truncate(n);
+        Ok(buf)
+    }
+
+    /// `read(len, buffer)`: reads into `buf`, returning the count.
+    pub fn read_into(&mut self, buf: &mut [u8]) -> Result<usize> {
+        if buf.is_empty() {
+            return Ok(0);
+        }
+        match self.op(|c| c.read(buf))? {
+            Ok(n) => Ok(n),
+            Err(f) => {
+                let received = self.core.as_ref().is_some_and(|c| {
+                    c.conn.shutdown_state() == crate::sys::ffi::SSL_RECEIVED_SHUTDOWN
+                });
+                if f.ssl_error == sys::SSL_ERROR_ZERO_RETURN && received {
+                    return Ok(0);
+                }
+                Err(self.raise(f))
+            }
+        }
+    }
+
+    /// `write(data)`: encrypts `data` into the outgoing buffer.
+    pub fn write(&mut self, data: &[u8]) -> Result<usize> {
+        match self.op(|c| c.write(data))? {
+            Ok(n) => Ok(n),
+            Err(f) => Err(self.raise(f)),
+        }
+    }
+
+    /// `unwrap()`: the TLS shutdown. Raises `SSLWantReadError` until the
+    /// peer's close_notify has been fed to the incoming buffer.
+    pub fn unwrap(&mut self) -> Result<()> {
+        let mut zeros = 0;
+        loop {
+            let seen_zero = zeros > 0;
+            let r = self.op(|c| {
+                if seen_zero {
+                    c.disable_read_ahead();
+                }
+                c.shutdown()
+            })?;
+            match r {
+                Ok(true) => return Ok(()),
+                Ok(false) => {
+                    zeros += 1;
+                    if zeros > 1 {
+                        return Ok(());
+                    }
+                }
+                Err(f) => return Err(self.raise(f)),
+            }
+        }
+    }
+
+    /// `verify_client_post_handshake()`.
+    pub fn verify_client_post_handshake(&mut self) -> Result<()> {
+        match self.core.as_mut() {
+            Some(c) => c.conn.verify_client_post_handshake(),
+            None => Err(Error::value("Read on closed or unwrapped SSL socket.")),
+        }
+    }
+}

@@ -1,0 +1,417 @@
+//! `SslSocket`: Python's `ssl.SSLSocket`, TLS over a `TcpStream` on
+//! OpenSSL's own socket BIO.
+
+use std::io;
+use std::net::TcpStream;
+use std::os::fd::AsRawFd;
+use std::time::{Duration, Instant};
+
+use openssl_sys as sys;
+
+use crate::context::SslContext;
+use crate::error::{Error, OsError, Result, SslErrorKind};
+use crate::sys::err::IoFailure;
+use crate::sys::misc::{self, Ready};
+use crate::tls::{tls_getters, TlsCore};
+
+/// The keyword arguments of `SSLContext.wrap_socket` (and `wrap_bio`).
+#[derive(Clone, Debug)]
+pub struct WrapOptions<'a> {
+    pub(crate) server_side: bool,
+    pub(crate) server_hostname: Option<&'a str>,
+    pub(crate) do_handshake_on_connect: bool,
+    pub(crate) suppress_ragged_eofs: bool,
+}
+
+impl Default for WrapOptions<'_> {
+    fn default() -> Self {
+        WrapOptions {
+            server_side: false,
+            server_hostname: None,
+            do_handshake_on_connect: true,
+            suppress_ragged_eofs: true,
+        }
+    }
+}
+
+impl<'a> WrapOptions<'a> {
+    /// Python's defaults: client side, no `server_hostname`,
+    /// `do_handshake_on_connect=True`, `suppress_ragged_eofs=True`.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// A client connecting to `server_hostname`.
+    pub fn client(server_hostname: &'a str) -> Self {
+        Self::default().server_hostname(Some(server_hostname))
+    }
+
+    /// A server-side connection.
+    pub fn server() -> Self {
+        Self::default().server_side(true)
+    }
+
+    /// `server_side`.
+    pub fn server_side(mut self, on: bool) -> Self {
+        self.server_side = on;
+        self
+    }
+
+    /// `server_hostname`: the name to send as SNI and to check the
+    /// certificate against (IDNA-encoded as Python's `idna` codec does).
+    pub fn server_hostname(mut self, name: Option<&'a str>) -> Self {
+        self.server_hostname = name;
+        self
+    }
+
+    /// `do_handshake_on_connect`.
+    pub fn do_handshake_on_connect(mut self, on: bool) -> Self {
+        self.do_handshake_on_connect = on;
+        self
+    }
+
+    /// `suppress_ragged_eofs`: an unexpected EOF reads as end of stream.
+    pub fn suppress_ragged_eofs(mut self, on: bool) -> Self {
+        self.suppress_ragged_eofs = on;
+        self
+    }
+}
+
+/// TLS over a connected `TcpStream`: Python's `ssl.SSLSocket`.
+///
+/// Blocking behaviour follows Python's socket timeout model: with no
+/// timeout ([`settimeout(None)`](Self::settimeout)) calls block; with a
+/// timeout the socket is non-blocking underneath and each call waits at
+/// most that long (`TimeoutError`); with a zero timeout
+/// ([`setblocking(false)`](Self::setblocking)) calls fail with
+/// `SSLWantReadError` / `SSLWantWriteError` instead of waiting, which
+/// [`io::Read`]/[`io::Write`] report as [`io::ErrorKind::WouldBlock`].
+/// The initial timeout is the stream's: non-blocking streams start with
+/// zero, streams with a read timeout start with it.
+#[doc(alias = "SSLSocket")]
+pub struct SslSocket {
+    core: Option<TlsCore>,
+    stream: Option<TcpStream>,
+    context: SslContext,
+    server_side: bool,
+    server_hostname: Option<String>,
+    do_handshake_on_connect: bool,
+    suppress_ragged_eofs: bool,
+    timeout: Option<Duration>,
+    was_nonblocking: bool,
+}
+
+impl std::fmt::Debug for SslSocket {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SslSocket")
+            .field("server_side", &self.server_side)
+            .field("server_hostname", &self.server_hostname)
+            .field("timeout", &self.timeout)
+            .finish_non_exhaustive()
+    }
+}
+
+/// Which operation a wait or timeout belongs to.
+#[derive(Clone, Copy)]
+enum Op {
+    Handshake,
+    Read,
+    Write,
+    Shutdown,
+}
+
+impl SslSocket {
+    pub(crate) fn create(
+        ctx: &SslContext,
+        sock: TcpStream,
+        opts: WrapOptions<'_>,
+    ) -> Result<SslSocket> {
+        let name = opts.server_hostname;
+        if opts.server_side && name.is_some_and(|n| !n.is_empty()) {
+            return Err(Error::value(
+                "server_hostname can only be specified in client mode",
+            ));
+        }
+        if ctx.check_hostname() && name.is_none_or(str::is_empty) {
+            return Err(Error::value("check_hostname requires server_hostname"));
+        }
+        let fd = sock.as_raw_fd();
+        let was_nonblocking = misc::set_nonblocking(fd, false)?;
+        misc::set_nonblocking(fd, was_nonblocking)?;
+        let timeout = if was_nonblocking {
+            Some(Duration::ZERO)
+        } else {
+            sock.read_timeout()?
+        };
+        let encoded = name.map(crate::hostname::encode).transpose()?;
+        sock.peer_addr()?;
+        let conn = ctx.new_conn(opts.server_side, encoded.as_deref(), |c| c.set_fd(fd))?;
+        let mut s = SslSocket {
+            core: Some(TlsCore {
+                conn,
+                context: ctx.clone(),
+                server_side: opts.server_side,
+            }),
+            stream: Some(sock),
+            context: ctx.clone(),
+            server_side: opts.server_side,
+            server_hostname: encoded,
+            do_handshake_on_connect: opts.do_handshake_on_connect,
+            suppress_ragged_eofs: opts.suppress_ragged_eofs,
+            timeout: None,
+            was_nonblocking,
+        };
+        s.settimeout(timeout)?;
+        if opts.do_handshake_on_connect {
+            if s.timeout == Some(Duration::ZERO) {
+                return Err(Error::value(
+                    "do_handshake_on_connect should not be specified for non-blocking sockets",
+                ));
+            }
+            s.do_handshake()?;
+        }
+        Ok(s)
+    }
+
+    fn core(&self) -> Option<&TlsCore> {
+        self.core.as_ref()
+    }
+
+    tls_getters!();
+
+    /// `do_handshake_on_connect`.
+    pub fn do_handshake_on_connect(&self) -> bool {
+        self.do_handshake_on_connect
+    }
+
+    /// `suppress_ragged_eofs`.
+    pub fn suppress_ragged_eofs(&self) -> bool {
+        self.suppress_ragged_eofs
+    }
+
+    /// `settimeout(timeout)`: `None` blocks, zero is non-blocking, anything
+    /// else bounds every call.
+    pub fn settimeout(&mut self, timeout: Option<Duration>) -> Result<()> {
+        if let Some(stream) = &self.stream {
+            misc::set_nonblocking(stream.as_raw_fd(), timeout.is_some())?;
+        }
+        self.timeout = timeout;
+        Ok(())
+    }
+
+    /// `gettimeout()`.
+    pub fn gettimeout(&self) -> Option<Duration> {
+        self.timeout
+    }
+
+    /// `setblocking(flag)`: `settimeout(None)` or `settimeout(0)`.
+    pub fn setblocking(&mut self, blocking: bool) -> Result<()> {
+        self.settimeout(if blocking { None } else { Some(Duration::ZERO) })
+    }
+
+    /// The underlying stream (for `getpeername`, `getsockname`, ...);
+    /// `None` after [`unwrap`](Self::unwrap).
+    pub fn get_ref(&self) -> Option<&TcpStream> {
+        self.stream.as_ref()
+    }
+
+    /// Runs one OpenSSL operation in Python's loop: retry on want-read /
+    /// want-write, waiting with `poll` in timeout mode, raising the want
+    /// errors in non-blocking mode.
+    fn run<T>(
+        &mut self,
+        op: Op,
+        mut f: impl FnMut(&mut crate::sys::conn::Conn) -> std::result::Result<T, IoFailure>,
+    ) -> Result<std::result::Result<T, IoFailure>> {
+        let timeout = self.timeout;
+        let deadline = timeout.filter(|d| !d.is_zero()).map(|d| Instant::now() + d);
+        let fd = self.stream.as_ref().map(|s| s.as_raw_fd());
+        let core = self
+            .core
+            .as_mut()
+            .ok_or_else(|| Error::value("Read on closed or unwrapped SSL socket."))?;
+        core.conn.set_nbio(timeout.is_some());
+        loop {
+            let r = f(&mut core.conn);
+            core.conn.state().resume_panic();
+            let failure = match r {
+                Ok(v) => return Ok(Ok(v)),
+                Err(e) => e,
+            };
+            let writing = match failure.ssl_error {
+                sys::SSL_ERROR_WANT_READ => false,
+                sys::SSL_ERROR_WANT_WRITE => true,
+                _ => return Ok(Err(failure)),
+            };
+            let Some(fd) = fd else {
+                return Ok(Err(failure));
+            };
+            match (timeout, deadline) {
+                (None, _) => {
+                    // Blocking socket: OpenSSL should not ask to retry, but if
+                    // it does, wait for the socket and retry.
+                    misc::poll_fd(fd, writing, -1)?;
+                }
+                (Some(_), None) => return Ok(Err(failure)),
+                (Some(_), Some(deadline)) => {
+                    let left = deadline.saturating_duration_since(Instant::now());
+                    let ms = i64::try_from(left.as_micros().div_ceil(1000)).unwrap_or(i64::MAX);
+                    if left.is_zero() || misc::poll_fd(fd, writing, ms)? == Ready::TimedOut {
+                        return Err(Error::Os(OsError::timeout(match (op, writing) {
+                            (Op::Handshake, _) => "The handshake operation timed out",
+                            (Op::Read, _) | (Op::Shutdown, false) => "The read operation timed out",
+                            (Op::Write, _) | (Op::Shutdown, true) => {
+                                "The write operation timed out"
+                            }
+                        })));
+                    }
+                }
+            }
+        }
+    }
+
+    fn raise(&self, f: IoFailure) -> Error {
+        match &self.core {
+            Some(c) => c.conn.io_error(f, true, self.server_hostname.as_deref()),
+            None => Error::value("Read on closed or unwrapped SSL socket."),
+        }
+    }
+
+    /// `do_handshake()`: performs the TLS handshake (certificate and
+    /// hostname verification included).
+    pub fn do_handshake(&mut self) -> Result<()> {
+        match self.run(Op::Handshake, |c| c.do_handshake())? {
+            Ok(()) => Ok(()),
+            Err(f) => Err(self.raise(f)),
+        }
+    }
+
+    /// `read(len)`: up to `len` bytes of application data; empty at the
+    /// end of the stream (close_notify, or a ragged EOF when
+    /// `suppress_ragged_eofs`).
+    pub fn read(&mut self, len: usize) -> Result<Vec<u8>> {
+        let mut buf = vec![0u8; len];
+        let n = self.read_into(&mut buf)?;
+        buf.truncate(n);
+        Ok(buf)
+    }
+
+    /// `read(len, buffer)` / `recv_into(buffer)`: reads into `buf`,
+    /// returning the count (0 at the end of the stream).
+    #[doc(alias = "recv_into")]
+    pub fn read_into(&mut self, buf: &mut [u8]) -> Result<usize> {
+        if self.core.is_none() {
+            return Err(Error::value("Read on closed or unwrapped SSL socket."));
+        }
+        if buf.is_empty() {
+            return Ok(0);
+        }
+        match self.run(Op::Read, |c| c.read(buf))? {
+            Ok(n) => Ok(n),
+            Err(f) => {
+                let received = self.core.as_ref().is_some_and(|c| {
+                    c.conn.shutdown_state() == crate::sys::ffi::SSL_RECEIVED_SHUTDOWN
+                });
+                if f.ssl_error == sys::SSL_ERROR_ZERO_RETURN && received {
+                    return Ok(0);
+                }
+                let e = self.raise(f);
+                if self.suppress_ragged_eofs && e.ssl_kind() == Some(SslErrorKind::Eof) {
+                    return Ok(0);
+                }
+                Err(e)
+            }
+        }
+    }
+
+    /// `recv(buflen)`: the same as [`read`](Self::read).
+    pub fn recv(&mut self, buflen: usize) -> Result<Vec<u8>> {
+        self.read(buflen)
+    }
+
+    /// `write(data)` / `send(data)`: encrypts and sends `data`, returning
+    /// the number of bytes written.
+    #[doc(alias = "send")]
+    pub fn write(&mut self, data: &[u8]) -> Result<usize> {
+        if self.core.is_none() {
+            return Err(Error::value("Write on closed or unwrapped SSL socket."));
+        }
+        match self.run(Op::Write, |c| c.write(data))? {
+            Ok(n) => Ok(n),
+            Err(f) => Err(self.raise(f)),
+        }
+    }
+
+    /// `send(data)`: the same as [`write`](Self::write).
+    pub fn send(&mut self, data: &[u8]) -> Result<usize> {
+        self.write(data)
+    }
+
+    /// `sendall(data)`: writes all of `data`.
+    pub fn sendall(&mut self, data: &[u8]) -> Result<()> {
+        let mut done = 0;
+        while done < data.len() {
+            done += self.write(&data[done..])?;
+        }
+        Ok(())
+    }
+
+    /// `verify_client_post_handshake()`: a TLS 1.3 server asks the client
+    /// for its certificate after the handshake.
+    pub fn verify_client_post_handshake(&mut self) -> Result<()> {
+        match self.core.as_mut() {
+            Some(c) => c.conn.verify_client_post_handshake(),
+            None => Err(Error::value("Read on closed or unwrapped SSL socket.")),
+        }
+    }
+
+    /// `unwrap()`: the TLS shutdown (close_notify both ways), then the
+    /// plain stream back, in its original blocking mode. Afterwards this
+    /// socket reads and writes no more (`ValueError`), as in Python.
+    pub fn unwrap(&mut self) -> Result<TcpStream> {
+        let mut zeros = 0;
+        let mut seen_zero = false;
+        loop {
+            let r = self.run(Op::Shutdown, |c| {
+                if seen_zero {
+                    c.disable_read_ahead();
+                }
+                c.shutdown()
+            })?;
+            match r {
+                Ok(true) => break,
+                Ok(false) => {
+                    zeros += 1;
+                    if zeros > 1 {
+                        break;
+                    }
+                    seen_zero = true;
+                }
+                Err(f) => return Err(self.raise(f)),
+            }
+        }
+        self.core = None;
+        let stream = self
+            .stream
+            .take()
+            .ok_or_else(|| Error::value("Read on closed or unwrapped SSL socket."))?;
+        misc::set_nonblocking(stream.as_raw_fd(), self.was_nonblocking)?;
+        Ok(stream)
+    }
+}
+
+impl io::Read for SslSocket {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        self.read_into(buf).map_err(io::Error::from)
+    }
+}
+
+impl io::Write for SslSocket {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        SslSocket::write(self, buf).map_err(io::Error::from)
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        Ok(())
+    }
+}

@@ -1,0 +1,121 @@
+//! OpenSSL's memory BIO (`BIO_s_mem`), the engine under `MemoryBio`.
+
+use std::ptr::NonNull;
+
+use libc::{c_int, c_long, c_void};
+use openssl_sys as sys;
+
+use super::err;
+use super::ffi;
+use crate::error::Error;
+
+/// `BIO_eof(bio)`.
+pub(crate) fn bio_eof(bio: *mut sys::BIO) -> bool {
+    // SAFETY: callers pass a live BIO; BIO_CTRL_EOF takes no pointer.
+    unsafe { sys::BIO_ctrl(bio, sys::BIO_CTRL_EOF, 0, std::ptr::null_mut()) != 0 }
+}
+
+/// An owned reference to a `BIO_s_mem` that reports "retry" when empty
+/// (until [`MemBio::write_eof`]).
+pub(crate) struct MemBio {
+    ptr: NonNull<sys::BIO>,
+}
+
+// SAFETY: a BIO is plain memory guarded by the owner's exclusive access
+// (`&mut self` for every mutation); the reference count is atomic.
+unsafe impl Send for MemBio {}
+
+impl Drop for MemBio {
+    fn drop(&mut self) {
+        // SAFETY: we own one reference.
+        unsafe { ffi::BIO_free(self.ptr.as_ptr()) };
+    }
+}
+
+impl MemBio {
+    /// `BIO_new(BIO_s_mem())` with `BIO_set_mem_eof_return(bio, -1)`.
+    pub(crate) fn new() -> Result<MemBio, Error> {
+        super::init();
+        // SAFETY: BIO_s_mem returns a static method table.
+        let p = unsafe { sys::BIO_new(sys::BIO_s_mem()) };
+        let ptr = NonNull::new(p).ok_or_else(|| Error::Ssl(err::config_error()))?;
+        // SAFETY: valid BIO; sets the value read returns when empty.
+        unsafe {
+            sys::BIO_ctrl(
+                ptr.as_ptr(),
+                ffi::BIO_C_SET_BUF_MEM_EOF_RETURN,
+                -1,
+                std::ptr::null_mut(),
+            )
+        };
+        Ok(MemBio { ptr })
+    }
+
+    pub(crate) fn as_ptr(&self) -> *mut sys::BIO {
+        self.ptr.as_ptr()
+    }
+
+    /// `BIO_ctrl_pending`.
+    pub(crate) fn pending(&self) -> usize {
+        // SAFETY: valid BIO.
+        let n = unsafe {
+            sys::BIO_ctrl(
+                self.as_ptr(),
+                ffi::BIO_CTRL_PENDING,
+                0,
+                std::ptr::null_mut(),
+            )
+        };
+        usize::try_from(n).unwrap_or(0)
+    }
+
+    /// Reads up to `buf.len()` bytes; 0 when empty.
+    pub(crate) fn read(&mut self, buf: &mut [u8]) -> Result<usize, Error> {
+        let want = c_int::try_from(buf.len()).unwrap_or(c_int::MAX);
+        if want == 0 {
+            return Ok(0);
+        }
+        // SAFETY: valid BIO; OpenSSL writes at most `want` bytes into buf.
+        let n = unsafe { sys::BIO_read(self.as_ptr(), buf.as_mut_ptr().cast::<c_void>(), want) };
+        if n < 0 {
+            // Empty buffer with retry semantics (or EOF after write_eof).
+            err::clear();
+            return Ok(0);
+        }
+        Ok(usize::try_from(n).unwrap_or(0))
+    }
+
+    /// Appends `data`; returns the number of bytes written.
+    pub(crate) fn write(&mut self, data: &[u8]) -> Result<usize, Error> {
+        let mut done = 0usize;
+        while done < data.len() {
+            let chunk = &data[done..];
+            let len = c_int::try_from(chunk.len()).unwrap_or(c_int::MAX);
+            // SAFETY: valid BIO; OpenSSL copies `len` bytes from chunk.
+            let n = unsafe { sys::BIO_write(self.as_ptr(), chunk.as_ptr().cast::<c_void>(), len) };
+            if n <= 0 {
+                return Err(Error::Ssl(err::config_error()));
+            }
+            done += usize::try_from(n).unwrap_or(0);
+        }
+        Ok(done)
+    }
+
+    /// From now on an empty buffer means EOF (`BIO_set_mem_eof_return(0)`).
+    pub(crate) fn write_eof(&mut self) {
+        // SAFETY: valid BIO.
+        unsafe {
+            sys::BIO_ctrl(
+                self.as_ptr(),
+                ffi::BIO_C_SET_BUF_MEM_EOF_RETURN,
+                c_long::from(0),
+                std::ptr::null_mut(),
+            )
+        };
+    }
+
+    /// `BIO_eof`.
+    pub(crate) fn eof(&self) -> bool {
+        bio_eof(self.as_ptr())
+    }
+}

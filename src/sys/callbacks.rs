@@ -1,0 +1,334 @@
+//! `extern "C"` callbacks OpenSSL calls into, and the state they reach.
+//!
+//! Each trampoline catches panics: a panic in user code never unwinds
+//! through OpenSSL. It is stashed in the connection's [`ConnState`] and
+//! resumed by the caller once the OpenSSL call has returned.
+
+use std::any::Any;
+use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::sync::{Arc, Mutex, OnceLock};
+
+use libc::{c_char, c_int, c_uchar, c_uint, c_void};
+use openssl_sys as sys;
+
+use super::ctx::{Hooks, PasswordSource, PasswordState};
+use super::{err, ffi};
+use crate::error::{Error, ValueError};
+
+/// What an SNI handler decides: continue, or abort with an alert.
+pub(crate) type SniOutcome = Result<(), u8>;
+
+/// The SNI handler a context runs: it receives the call (server name,
+/// means to switch contexts) and returns `Err(alert)` to abort.
+pub(crate) type SniHook = dyn Fn(&mut SniCall<'_>) -> SniOutcome + Send + Sync;
+
+/// Per-connection state reachable from callbacks (the `SSL`'s ex_data).
+#[derive(Default)]
+pub(crate) struct ConnState {
+    /// A panic raised inside a callback, to resume after the OpenSSL call.
+    pub(crate) panic: Mutex<Option<Box<dyn Any + Send>>>,
+    /// Objects the connection must keep alive (contexts switched to from
+    /// an SNI callback, the ALPN list the selection points into).
+    pub(crate) keep: Mutex<Vec<Arc<dyn Any + Send + Sync>>>,
+    /// The context currently in use when an SNI callback switched it.
+    pub(crate) switched: Mutex<Option<Arc<dyn Any + Send + Sync>>>,
+}
+
+impl ConnState {
+    /// Resumes a panic stashed by a callback, if any.
+    pub(crate) fn resume_panic(&self) {
+        let p = self.panic.lock().ok().and_then(|mut g| g.take());
+        if let Some(p) = p {
+            std::panic::resume_unwind(p);
+        }
+    }
+
+    fn stash(&self, p: Box<dyn Any + Send>) {
+        if let Ok(mut g) = self.panic.lock() {
+            if g.is_none() {
+                *g = Some(p);
+            }
+        }
+    }
+}
+
+/// The arguments of an SNI callback.
+pub(crate) struct SniCall<'a> {
+    ssl: *mut sys::SSL,
+    state: Option<&'a ConnState>,
+    /// The server name the client sent (an A-label), `None` without SNI.
+    pub(crate) server_name: Option<&'a str>,
+}
+
+impl SniCall<'_> {
+    /// `SSL_set_SSL_CTX`: the connection continues with `ctx`; `keep` is
+    /// stored on the connection so the context outlives it.
+    pub(crate) fn switch_context(
+        &mut self,
+        ctx: &super::ctx::Ctx,
+        keep: Arc<dyn Any + Send + Sync>,
+    ) {
+        // SAFETY: `ssl` is the live SSL of this callback; OpenSSL takes a
+        // reference to the SSL_CTX.
+        unsafe { sys::SSL_set_SSL_CTX(self.ssl, ctx.as_ptr()) };
+        if let Some(st) = self.state {
+            if let Ok(mut s) = st.switched.lock() {
+                *s = Some(keep.clone());
+            }
+            if let Ok(mut k) = st.keep.lock() {
+                k.push(keep);
+            }
+        }
+    }
+}
+
+fn ctx_index() -> c_int {
+    static IDX: OnceLock<c_int> = OnceLock::new();
+    *IDX.get_or_init(|| {
+        // SAFETY: registers a new ex_data index with no callbacks.
+        unsafe {
+            sys::CRYPTO_get_ex_new_index(
+                sys::CRYPTO_EX_INDEX_SSL_CTX,
+                0,
+                std::ptr::null_mut(),
+                None,
+                None,
+                None,
+            )
+        }
+    })
+}
+
+fn ssl_index() -> c_int {
+    static IDX: OnceLock<c_int> = OnceLock::new();
+    *IDX.get_or_init(|| {
+        // SAFETY: registers a new ex_data index with no callbacks.
+        unsafe {
+            sys::CRYPTO_get_ex_new_index(
+                sys::CRYPTO_EX_INDEX_SSL,
+                0,
+                std::ptr::null_mut(),
+                None,
+                None,
+                None,
+            )
+        }
+    })
+}
+
+/// Points the `SSL_CTX`'s ex_data at its hooks (boxed, so the address is
+/// stable for the life of the context).
+pub(crate) fn register_ctx_hooks(ctx: *mut sys::SSL_CTX, hooks: &Hooks) -> Result<(), Error> {
+    let idx = ctx_index();
+    let data = (hooks as *const Hooks).cast_mut().cast();
+    // SAFETY: valid SSL_CTX; the pointer stays valid while the SSL_CTX lives
+    // because the Ctx that owns both frees the SSL_CTX first.
+    let r = unsafe { sys::SSL_CTX_set_ex_data(ctx, idx, data) };
+    if idx < 0 || r != 1 {
+        return Err(Error::Ssl(err::config_error()));
+    }
+    Ok(())
+}
+
+/// Points the `SSL`'s ex_data at its state.
+pub(crate) fn register_conn_state(ssl: *mut sys::SSL, state: &ConnState) -> Result<(), Error> {
+    let idx = ssl_index();
+    let data = (state as *const ConnState).cast_mut().cast();
+    // SAFETY: valid SSL; the state box lives exactly as long as the Conn
+    // that owns the SSL.
+    let r = unsafe { sys::SSL_set_ex_data(ssl, idx, data) };
+    if idx < 0 || r != 1 {
+        return Err(Error::Ssl(err::config_error()));
+    }
+    Ok(())
+}
+
+/// # Safety
+/// `ctx` must be a valid SSL_CTX whose ex_data was set by
+/// [`register_ctx_hooks`] (or left NULL).
+unsafe fn hooks_of<'a>(ctx: *mut sys::SSL_CTX) -> Option<&'a Hooks> {
+    // SAFETY: guaranteed by the caller.
+    let p = unsafe { sys::SSL_CTX_get_ex_data(ctx, ctx_index()) };
+    // SAFETY: the pointer was set from a live `&Hooks`.
+    unsafe { p.cast::<Hooks>().as_ref() }
+}
+
+/// # Safety
+/// `ssl` must be a valid SSL whose ex_data was set by
+/// [`register_conn_state`] (or left NULL).
+unsafe fn state_of<'a>(ssl: *const sys::SSL) -> Option<&'a ConnState> {
+    // SAFETY: guaranteed by the caller.
+    let p = unsafe { sys::SSL_get_ex_data(ssl, ssl_index()) };
+    // SAFETY: the pointer was set from a live `&ConnState`.
+    unsafe { p.cast::<ConnState>().as_ref() }
+}
+
+/// Installs the ALPN selection callback on a context.
+pub(crate) fn install_alpn_select(ctx: *mut sys::SSL_CTX) {
+    // SAFETY: valid SSL_CTX; the callback finds its data through ex_data.
+    unsafe { ffi::set_alpn_select_cb(ctx, Some(alpn_select), std::ptr::null_mut()) };
+}
+
+/// CPython's `_selectALPN_cb`: `SSL_select_next_proto` over the server
+/// list; no overlap means no ALPN (the handshake continues).
+unsafe extern "C" fn alpn_select(
+    ssl: *mut sys::SSL,
+    out: *mut *const c_uchar,
+    outlen: *mut c_uchar,
+    inp: *const c_uchar,
+    inlen: c_uint,
+    _arg: *mut c_void,
+) -> c_int {
+    let r = catch_unwind(AssertUnwindSafe(|| {
+        // SAFETY: OpenSSL passes the live SSL of the handshake.
+        let ctx = unsafe { sys::SSL_get_SSL_CTX(ssl) };
+        // SAFETY: see hooks_of.
+        let Some(hooks) = (unsafe { hooks_of(ctx) }) else {
+            return ffi::SSL_TLSEXT_ERR_NOACK;
+        };
+        let list = hooks.alpn.read().ok().and_then(|g| g.clone());
+        let Some(list) = list else {
+            return ffi::SSL_TLSEXT_ERR_NOACK;
+        };
+        let mut o: *mut c_uchar = std::ptr::null_mut();
+        let mut olen: c_uchar = 0;
+        let empty: &[u8] = &[];
+        let (inp, inlen) = if inp.is_null() {
+            (empty.as_ptr(), 0)
+        } else {
+            (inp, inlen)
+        };
+        let Ok(slen) = c_uint::try_from(list.len()) else {
+            return ffi::SSL_TLSEXT_ERR_NOACK;
+        };
+        // SAFETY: both buffers are valid for their lengths; `o` will point
+        // into one of them.
+        let ret = unsafe {
+            ffi::SSL_select_next_proto(&mut o, &mut olen, list.as_ptr(), slen, inp, inlen)
+        };
+        if ret != sys::OPENSSL_NPN_NEGOTIATED {
+            return ffi::SSL_TLSEXT_ERR_NOACK;
+        }
+        // Keep the list alive on the connection until OpenSSL has copied
+        // the selection.
+        // SAFETY: see state_of.
+        if let Some(st) = unsafe { state_of(ssl) } {
+            if let Ok(mut k) = st.keep.lock() {
+                k.push(Arc::new(list.clone()));
+            }
+        }
+        // SAFETY: out/outlen are valid out-pointers from OpenSSL.
+        unsafe {
+            *out = o;
+            *outlen = olen;
+        }
+        ffi::SSL_TLSEXT_ERR_OK
+    }));
+    r.unwrap_or(ffi::SSL_TLSEXT_ERR_NOACK)
+}
+
+/// Installs or removes the servername callback on a context.
+pub(crate) fn install_sni(ctx: *mut sys::SSL_CTX, on: bool) {
+    // SAFETY: valid SSL_CTX; the callback finds its data through ex_data.
+    unsafe {
+        sys::SSL_CTX_set_tlsext_servername_callback__fixed_rust(
+            ctx,
+            if on { Some(sni_callback) } else { None },
+        );
+    }
+}
+
+const SSL_AD_INTERNAL_ERROR: c_int = 80;
+const SSL_AD_HANDSHAKE_FAILURE: c_int = 40;
+
+/// CPython's `_servername_callback`.
+unsafe extern "C" fn sni_callback(ssl: *mut sys::SSL, al: *mut c_int, arg: *mut c_void) -> c_int {
+    let _ = arg;
+    // The context the callback was registered on: the SSL's current one at
+    // ClientHello time.
+    // SAFETY: live SSL from OpenSSL.
+    let ctx = unsafe { sys::SSL_get_SSL_CTX(ssl) };
+    // SAFETY: see hooks_of / state_of.
+    let (hooks, state) = unsafe { (hooks_of(ctx), state_of(ssl)) };
+    let hook = hooks.and_then(|h| h.sni.read().ok().and_then(|g| g.clone()));
+    let Some(hook) = hook else {
+        return ffi::SSL_TLSEXT_ERR_OK;
+    };
+    // SAFETY: live SSL; the returned string is owned by the session.
+    let name_ptr = unsafe { sys::SSL_get_servername(ssl, sys::TLSEXT_NAMETYPE_host_name) };
+    let name = if name_ptr.is_null() {
+        None
+    } else {
+        // SAFETY: NUL-terminated string owned by OpenSSL for this call.
+        let bytes = unsafe { std::ffi::CStr::from_ptr(name_ptr) }.to_bytes();
+        if !bytes.is_ascii() {
+            // CPython cannot decode it as ASCII: internal_error alert.
+            // SAFETY: valid out-pointer.
+            unsafe { *al = SSL_AD_INTERNAL_ERROR };
+            return ffi::SSL_TLSEXT_ERR_ALERT_FATAL;
+        }
+        std::str::from_utf8(bytes).ok()
+    };
+    let mut call = SniCall {
+        ssl,
+        state,
+        server_name: name,
+    };
+    match catch_unwind(AssertUnwindSafe(|| hook(&mut call))) {
+        Ok(Ok(())) => ffi::SSL_TLSEXT_ERR_OK,
+        Ok(Err(alert)) => {
+            // SAFETY: valid out-pointer.
+            unsafe { *al = c_int::from(alert) };
+            ffi::SSL_TLSEXT_ERR_ALERT_FATAL
+        }
+        Err(p) => {
+            if let Some(st) = state {
+                st.stash(p);
+            }
+            // SAFETY: valid out-pointer.
+            unsafe { *al = SSL_AD_HANDSHAKE_FAILURE };
+            ffi::SSL_TLSEXT_ERR_ALERT_FATAL
+        }
+    }
+}
+
+/// CPython's `_password_callback`: copies the password into OpenSSL's
+/// buffer; a password longer than the buffer is Python's `ValueError`.
+pub(crate) unsafe extern "C" fn password_cb(
+    buf: *mut c_char,
+    size: c_int,
+    _rwflag: c_int,
+    userdata: *mut c_void,
+) -> c_int {
+    // SAFETY: userdata is the PasswordState set by Ctx::load_cert_chain for
+    // the duration of the loading calls.
+    let Some(state) = (unsafe { userdata.cast::<PasswordState<'_>>().as_mut() }) else {
+        return -1;
+    };
+    let res = catch_unwind(AssertUnwindSafe(|| match &mut state.source {
+        PasswordSource::Bytes(b) => Ok(b.to_vec()),
+        PasswordSource::Callback(f) => f(),
+    }));
+    let pw = match res {
+        Ok(Ok(pw)) => pw,
+        Ok(Err(e)) => {
+            state.error = Some(e);
+            return -1;
+        }
+        Err(p) => {
+            state.panic = Some(p);
+            state.error = Some(Error::Value(ValueError::new("password callback panicked")));
+            return -1;
+        }
+    };
+    let cap = usize::try_from(size).unwrap_or(0);
+    if pw.len() > cap {
+        state.error = Some(Error::Value(ValueError::new(format!(
+            "password cannot be longer than {size} bytes"
+        ))));
+        return -1;
+    }
+    // SAFETY: OpenSSL's buffer holds `size` bytes; we copy at most that.
+    unsafe { std::ptr::copy_nonoverlapping(pw.as_ptr(), buf.cast::<u8>(), pw.len()) };
+    c_int::try_from(pw.len()).unwrap_or(-1)
+}

@@ -1,0 +1,501 @@
+//! An owned `SSL`: one TLS connection, over a socket fd or memory BIOs.
+//!
+//! The I/O methods return the raw outcome ([`IoFailure`] on failure,
+//! captured right after the call as CPython's `_PySSL_errno` does); the
+//! caller decides between retrying (timeouts, want-read) and raising, and
+//! raises through [`super::err::io_error`].
+
+use std::ffi::CStr;
+use std::ptr::{self, NonNull};
+
+use libc::{c_int, c_long, c_void};
+use openssl_sys as sys;
+
+use super::callbacks::{self, ConnState};
+use super::ctx::{Ctx, RawCipher};
+use super::err::{self, IoFailure, VerifyInfo};
+use super::ffi;
+use crate::error::Error;
+
+/// An owned `SSL` with its callback state.
+pub(crate) struct Conn {
+    ptr: NonNull<sys::SSL>,
+    state: Box<ConnState>,
+}
+
+// SAFETY: an SSL object may move between threads; it is used from one
+// thread at a time (all methods that touch it need `&mut self` or are
+// read-only getters the owner serialises).
+unsafe impl Send for Conn {}
+
+impl Drop for Conn {
+    fn drop(&mut self) {
+        // SAFETY: we own the SSL; freeing it also frees the BIOs attached to
+        // it (each holds its own reference). The ex_data pointer to `state`
+        // is not used after this.
+        unsafe { sys::SSL_free(self.ptr.as_ptr()) }
+    }
+}
+
+/// `SSL_get_error` and `errno` right after a call that reported failure.
+fn failure(ssl: *mut sys::SSL, ret: c_int) -> IoFailure {
+    let errno = super::errno();
+    // SAFETY: valid SSL; `ret` is the return value of the last I/O call.
+    let ssl_error = unsafe { sys::SSL_get_error(ssl, ret) };
+    IoFailure {
+        ret,
+        ssl_error,
+        errno,
+    }
+}
+
+impl Conn {
+    /// CPython's `newPySSLSocket` up to the BIO: clears the error queue,
+    /// `SSL_new`, app state, `SSL_MODE_ACCEPT_MOVING_WRITE_BUFFER |
+    /// SSL_MODE_AUTO_RETRY`, host flags copied explicitly (bpo-43522).
+    pub(crate) fn new(ctx: &Ctx, hostflags: u32) -> Result<Conn, Error> {
+        err::clear();
+        // SAFETY: valid SSL_CTX.
+        let p = unsafe { sys::SSL_new(ctx.as_ptr()) };
+        let ptr = NonNull::new(p).ok_or_else(|| Error::Ssl(err::config_error()))?;
+        let conn = Conn {
+            ptr,
+            state: Box::default(),
+        };
+        callbacks::register_conn_state(conn.as_ptr(), &conn.state)?;
+        // SAFETY: valid SSL; mode bits only.
+        unsafe {
+            sys::SSL_ctrl(
+                conn.as_ptr(),
+                ffi::SSL_CTRL_MODE,
+                ffi::SSL_MODE_ACCEPT_MOVING_WRITE_BUFFER | ffi::SSL_MODE_AUTO_RETRY,
+                ptr::null_mut(),
+            );
+            sys::X509_VERIFY_PARAM_set_hostflags(sys::SSL_get0_param(conn.as_ptr()), hostflags);
+        }
+        Ok(conn)
+    }
+
+    pub(crate) fn as_ptr(&self) -> *mut sys::SSL {
+        self.ptr.as_ptr()
+    }
+
+    /// The callback state (kept-alive contexts, stashed panics).
+    pub(crate) fn state(&self) -> &ConnState {
+        &self.state
+    }
+
+    /// `SSL_set_fd`: OpenSSL's socket BIO on `fd` (not owned).
+    pub(crate) fn set_fd(&mut self, fd: c_int) -> Result<(), Error> {
+        // SAFETY: valid SSL; the socket BIO does not close the fd (BIO_NOCLOSE).
+        if unsafe { ffi::SSL_set_fd(self.as_ptr(), fd) } != 1 {
+            return Err(Error::Ssl(err::config_error()));
+        }
+        Ok(())
+    }
+
+    /// Attaches memory BIOs (each gains a reference, as CPython's
+    /// `BIO_up_ref` before `SSL_set_bio`).
+    pub(crate) fn set_bios(&mut self, rbio: &super::bio::MemBio, wbio: &super::bio::MemBio) {
+        // SAFETY: valid SSL and BIOs; SSL_set_bio takes over one reference
+        // of each, which we add first.
+        unsafe {
+            ffi::BIO_up_ref(rbio.as_ptr());
+            ffi::BIO_up_ref(wbio.as_ptr());
+            sys::SSL_set_bio(self.as_ptr(), rbio.as_ptr(), wbio.as_ptr());
+        }
+    }
+
+    /// `BIO_set_nbio` on both BIOs of a socket connection.
+    pub(crate) fn set_nbio(&self, on: bool) {
+        // SAFETY: valid SSL; the BIOs (possibly the same) are owned by it.
+        unsafe {
+            let r = sys::SSL_get_rbio(self.as_ptr());
+            let w = sys::SSL_get_wbio(self.as_ptr());
+            for b in [r, w] {
+                if !b.is_null() {
+                    sys::BIO_ctrl(b, ffi::BIO_C_SET_NBIO, c_long::from(on), ptr::null_mut());
+                }
+            }
+        }
+    }
+
+    /// `SSL_set_connect_state` / `SSL_set_accept_state`.
+    pub(crate) fn set_role(&mut self, server: bool) {
+        // SAFETY: valid SSL.
+        unsafe {
+            if server {
+                sys::SSL_set_accept_state(self.as_ptr());
+            } else {
+                sys::SSL_set_connect_state(self.as_ptr());
+            }
+        }
+    }
+
+    /// Post-handshake authentication as CPython enables it: clients get
+    /// `SSL_set_post_handshake_auth`; servers add
+    /// `SSL_VERIFY_POST_HANDSHAKE` only together with `SSL_VERIFY_PEER`
+    /// (bpo-37428).
+    pub(crate) fn enable_post_handshake_auth(&mut self, server: bool) {
+        // SAFETY: valid SSL.
+        unsafe {
+            if server {
+                let mode = ffi::SSL_get_verify_mode(self.as_ptr());
+                if mode & sys::SSL_VERIFY_PEER != 0 {
+                    let cb = ffi::SSL_get_verify_callback(self.as_ptr());
+                    ffi::SSL_set_verify(self.as_ptr(), mode | sys::SSL_VERIFY_POST_HANDSHAKE, cb);
+                }
+            } else {
+                ffi::SSL_set_post_handshake_auth(self.as_ptr(), 1);
+            }
+        }
+    }
+
+    /// CPython's `_ssl_configure_hostname` after the Python-level checks:
+    /// SNI for names only, then the host or IP check when `check_hostname`.
+    /// `ip` is the binary address when OpenSSL's parser took the name for an
+    /// IP literal.
+    pub(crate) fn configure_hostname(
+        &mut self,
+        name: &CStr,
+        ip: Option<&[u8]>,
+        check_hostname: bool,
+    ) -> Result<(), Error> {
+        // SAFETY: valid SSL and NUL-terminated name (OpenSSL copies it).
+        unsafe {
+            if ip.is_none()
+                && sys::SSL_set_tlsext_host_name(self.as_ptr(), name.as_ptr() as *mut _) != 1
+            {
+                return Err(Error::Ssl(err::config_error()));
+            }
+            if check_hostname {
+                let param = sys::SSL_get0_param(self.as_ptr());
+                let ok = match ip {
+                    None => sys::X509_VERIFY_PARAM_set1_host(
+                        param,
+                        name.as_ptr(),
+                        name.to_bytes().len(),
+                    ),
+                    Some(raw) => sys::X509_VERIFY_PARAM_set1_ip(param, raw.as_ptr(), raw.len()),
+                };
+                if ok != 1 {
+                    return Err(Error::Ssl(err::config_error()));
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// `SSL_do_handshake`.
+    pub(crate) fn do_handshake(&mut self) -> Result<(), IoFailure> {
+        // SAFETY: valid SSL with a BIO attached.
+        let ret = unsafe { sys::SSL_do_handshake(self.as_ptr()) };
+        if ret < 1 {
+            Err(failure(self.as_ptr(), ret))
+        } else {
+            Ok(())
+        }
+    }
+
+    /// `SSL_read_ex` into `buf`.
+    pub(crate) fn read(&mut self, buf: &mut [u8]) -> Result<usize, IoFailure> {
+        let mut n = 0usize;
+        // SAFETY: valid SSL; OpenSSL writes at most buf.len() bytes into buf.
+        let ret = unsafe {
+            sys::SSL_read_ex(
+                self.as_ptr(),
+                buf.as_mut_ptr().cast::<c_void>(),
+                buf.len(),
+                &mut n,
+            )
+        };
+        if ret == 0 {
+            Err(failure(self.as_ptr(), ret))
+        } else {
+            Ok(n)
+        }
+    }
+
+    /// `SSL_write_ex` of `buf`.
+    pub(crate) fn write(&mut self, buf: &[u8]) -> Result<usize, IoFailure> {
+        let mut n = 0usize;
+        // SAFETY: valid SSL; OpenSSL reads buf.len() bytes from buf.
+        let ret = unsafe {
+            sys::SSL_write_ex(
+                self.as_ptr(),
+                buf.as_ptr().cast::<c_void>(),
+                buf.len(),
+                &mut n,
+            )
+        };
+        if ret == 0 {
+            Err(failure(self.as_ptr(), ret))
+        } else {
+            Ok(n)
+        }
+    }
+
+    /// `SSL_shutdown`: `Ok(true)` when the bidirectional shutdown is
+    /// complete, `Ok(false)` when close_notify was sent (return 0).
+    pub(crate) fn shutdown(&mut self) -> Result<bool, IoFailure> {
+        // SAFETY: valid SSL.
+        let ret = unsafe { sys::SSL_shutdown(self.as_ptr()) };
+        match ret {
+            r if r > 0 => Ok(true),
+            0 => Ok(false),
+            r => Err(failure(self.as_ptr(), r)),
+        }
+    }
+
+    /// `SSL_set_read_ahead(ssl, 0)` (before a shutdown that may be followed
+    /// by clear text).
+    pub(crate) fn disable_read_ahead(&mut self) {
+        // SAFETY: valid SSL.
+        unsafe {
+            sys::SSL_ctrl(
+                self.as_ptr(),
+                sys::SSL_CTRL_SET_READ_AHEAD,
+                0,
+                ptr::null_mut(),
+            )
+        };
+    }
+
+    /// `SSL_get_shutdown`.
+    pub(crate) fn shutdown_state(&self) -> c_int {
+        // SAFETY: valid SSL.
+        unsafe { sys::SSL_get_shutdown(self.as_ptr()) }
+    }
+
+    /// `SSL_pending`.
+    pub(crate) fn pending(&self) -> usize {
+        // SAFETY: valid SSL.
+        let n = unsafe { sys::SSL_pending(self.as_ptr()) };
+        usize::try_from(n).unwrap_or(0)
+    }
+
+    /// `SSL_is_init_finished`.
+    pub(crate) fn is_init_finished(&self) -> bool {
+        // SAFETY: valid SSL.
+        unsafe { ffi::SSL_is_init_finished(self.as_ptr()) != 0 }
+    }
+
+    /// `SSL_get_verify_result`.
+    pub(crate) fn verify_result(&self) -> i64 {
+        // SAFETY: valid SSL.
+        #[allow(clippy::useless_conversion)]
+        i64::from(unsafe { sys::SSL_get_verify_result(self.as_ptr()) })
+    }
+
+    /// The exception for a failed I/O call on this connection.
+    pub(crate) fn io_error(
+        &self,
+        f: IoFailure,
+        has_socket: bool,
+        server_hostname: Option<&str>,
+    ) -> Error {
+        let info = VerifyInfo {
+            server_hostname,
+            verify_result: self.verify_result(),
+        };
+        err::io_error(f, has_socket, &info)
+    }
+
+    /// `SSL_get_version`, `None` before the handshake completed.
+    pub(crate) fn version(&self) -> Option<String> {
+        if !self.is_init_finished() {
+            return None;
+        }
+        // SAFETY: valid SSL; returns a static string.
+        let v = unsafe { super::cstr_to_string(sys::SSL_get_version(self.as_ptr())) }?;
+        (v != "unknown").then_some(v)
+    }
+
+    /// `(name, protocol, secret bits)` of the current cipher.
+    pub(crate) fn cipher(&self) -> Option<(String, String, i32)> {
+        // SAFETY: valid SSL; the cipher is static.
+        let c = unsafe { sys::SSL_get_current_cipher(self.as_ptr()) };
+        if c.is_null() {
+            return None;
+        }
+        Some(cipher_tuple(c))
+    }
+
+    /// The ciphers both sides offered (`shared_ciphers()`), in the
+    /// server's order; `None` when OpenSSL has no list.
+    pub(crate) fn shared_ciphers(&self) -> Option<Vec<(String, String, i32)>> {
+        // SAFETY: valid SSL; the stacks are owned by it.
+        unsafe {
+            let server = ffi::SSL_get_ciphers(self.as_ptr());
+            let client = ffi::SSL_get_client_ciphers(self.as_ptr());
+            if server.is_null() || client.is_null() {
+                return None;
+            }
+            let client_ids: Vec<u32> = stack_ciphers(client)
+                .into_iter()
+                .map(|c| ffi::SSL_CIPHER_get_id(c))
+                .collect();
+            Some(
+                stack_ciphers(server)
+                    .into_iter()
+                    .filter(|c| client_ids.contains(&ffi::SSL_CIPHER_get_id(*c)))
+                    .map(cipher_tuple)
+                    .collect(),
+            )
+        }
+    }
+
+    /// The negotiated ALPN protocol.
+    pub(crate) fn alpn_selected(&self) -> Option<Vec<u8>> {
+        let mut data: *const libc::c_uchar = ptr::null();
+        let mut len: libc::c_uint = 0;
+        // SAFETY: valid SSL; OpenSSL points `data` at memory it owns.
+        unsafe { sys::SSL_get0_alpn_selected(self.as_ptr(), &mut data, &mut len) };
+        if data.is_null() || len == 0 {
+            return None;
+        }
+        // SAFETY: OpenSSL guarantees `len` readable bytes at `data`.
+        Some(unsafe { std::slice::from_raw_parts(data, len as usize) }.to_vec())
+    }
+
+    /// The peer's certificate, DER-encoded.
+    pub(crate) fn peer_cert_der(&self) -> Option<Vec<u8>> {
+        // SAFETY: valid SSL; we own the returned reference and free it.
+        unsafe {
+            let x = sys::SSL_get1_peer_certificate(self.as_ptr());
+            if x.is_null() {
+                return None;
+            }
+            let der = super::x509::to_der(x);
+            sys::X509_free(x);
+            der
+        }
+    }
+
+    /// The verify mode of the context the connection currently uses (what
+    /// `getpeercert()` consults).
+    pub(crate) fn ctx_verify_mode(&self) -> c_int {
+        // SAFETY: valid SSL; the SSL_CTX is owned by it.
+        unsafe { sys::SSL_CTX_get_verify_mode(sys::SSL_get_SSL_CTX(self.as_ptr())) }
+    }
+
+    /// The verified chain (leaf first), DER-encoded.
+    pub(crate) fn verified_chain_der(&self) -> Vec<Vec<u8>> {
+        // SAFETY: valid SSL; the stack is owned by it.
+        unsafe { super::x509::stack_der(sys::SSL_get0_verified_chain(self.as_ptr())) }
+    }
+
+    /// The chain the peer sent (`SSL_get_peer_cert_chain`), DER-encoded.
+    pub(crate) fn peer_chain_der(&self) -> Option<Vec<Vec<u8>>> {
+        // SAFETY: valid SSL; the stack is owned by it.
+        unsafe {
+            let sk = sys::SSL_get_peer_cert_chain(self.as_ptr());
+            if sk.is_null() {
+                None
+            } else {
+                Some(super::x509::stack_der(sk))
+            }
+        }
+    }
+
+    /// The Finished message for `tls-unique` (`SSL_get_finished` for our
+    /// own, `SSL_get_peer_finished` for the peer's).
+    pub(crate) fn finished(&self, own: bool) -> Vec<u8> {
+        let mut buf = [0u8; 128];
+        // SAFETY: valid SSL; OpenSSL writes at most buf.len() bytes.
+        let n = unsafe {
+            if own {
+                sys::SSL_get_finished(self.as_ptr(), buf.as_mut_ptr().cast(), buf.len())
+            } else {
+                ffi::SSL_get_peer_finished(self.as_ptr(), buf.as_mut_ptr().cast(), buf.len())
+            }
+        };
+        buf[..n.min(buf.len())].to_vec()
+    }
+
+    /// `SSL_session_reused`.
+    pub(crate) fn session_reused(&self) -> bool {
+        // SAFETY: valid SSL.
+        unsafe { sys::SSL_session_reused(self.as_ptr()) != 0 }
+    }
+
+    /// `SSL_verify_client_post_handshake`.
+    pub(crate) fn verify_client_post_handshake(&mut self) -> Result<(), Error> {
+        // SAFETY: valid SSL.
+        if unsafe { ffi::SSL_verify_client_post_handshake(self.as_ptr()) } != 1 {
+            return Err(Error::Ssl(err::config_error()));
+        }
+        Ok(())
+    }
+}
+
+/// The ciphers of an OpenSSL cipher stack.
+///
+/// # Safety
+/// `sk` must be NULL or a valid `STACK_OF(SSL_CIPHER)`.
+unsafe fn stack_ciphers(sk: *mut sys::stack_st_SSL_CIPHER) -> Vec<*const sys::SSL_CIPHER> {
+    if sk.is_null() {
+        return Vec::new();
+    }
+    // SAFETY: valid stack (caller); the values are static ciphers.
+    unsafe {
+        let n = sys::OPENSSL_sk_num(sk.cast());
+        (0..n)
+            .map(|i| sys::OPENSSL_sk_value(sk.cast(), i) as *const sys::SSL_CIPHER)
+            .collect()
+    }
+}
+
+/// CPython's `cipher_to_tuple`.
+fn cipher_tuple(c: *const sys::SSL_CIPHER) -> (String, String, i32) {
+    // SAFETY: `c` is a valid static cipher; the strings are static.
+    unsafe {
+        let name = super::cstr_to_string(sys::SSL_CIPHER_get_name(c)).unwrap_or_default();
+        let version = super::cstr_to_string(sys::SSL_CIPHER_get_version(c)).unwrap_or_default();
+        let bits = sys::SSL_CIPHER_get_bits(c, ptr::null_mut());
+        (name, version, bits)
+    }
+}
+
+/// CPython's `cipher_to_dict` for every cipher of a stack.
+pub(crate) fn cipher_stack(sk: *mut sys::stack_st_SSL_CIPHER) -> Vec<RawCipher> {
+    // SAFETY: `sk` comes from SSL_get_ciphers on a live SSL (or is NULL).
+    let list = unsafe { stack_ciphers(sk) };
+    list.into_iter()
+        .map(|c| {
+            let mut buf = [0 as libc::c_char; 512];
+            // SAFETY: `c` is a valid static cipher; the description is
+            // written into `buf` (NUL-terminated, at most its length).
+            unsafe {
+                let mut alg_bits: c_int = 0;
+                let strength = sys::SSL_CIPHER_get_bits(c, &mut alg_bits);
+                ffi::SSL_CIPHER_description(c, buf.as_mut_ptr(), 512);
+                let mut description = super::cstr_to_string(buf.as_ptr()).unwrap_or_default();
+                if description.ends_with('\n') {
+                    description.pop();
+                }
+                let nid_name = |nid: c_int| {
+                    if nid == sys::NID_undef {
+                        None
+                    } else {
+                        super::cstr_to_string(sys::OBJ_nid2ln(nid))
+                    }
+                };
+                RawCipher {
+                    id: ffi::SSL_CIPHER_get_id(c),
+                    name: super::cstr_to_string(sys::SSL_CIPHER_get_name(c)).unwrap_or_default(),
+                    protocol: super::cstr_to_string(sys::SSL_CIPHER_get_version(c))
+                        .unwrap_or_default(),
+                    description,
+                    strength_bits: strength,
+                    alg_bits,
+                    aead: ffi::SSL_CIPHER_is_aead(c) != 0,
+                    symmetric: nid_name(ffi::SSL_CIPHER_get_cipher_nid(c)),
+                    digest: nid_name(ffi::SSL_CIPHER_get_digest_nid(c)),
+                    kea: nid_name(ffi::SSL_CIPHER_get_kx_nid(c)),
+                    auth: nid_name(ffi::SSL_CIPHER_get_auth_nid(c)),
+                }
+            }
+        })
+        .collect()
+}

@@ -1,0 +1,241 @@
+//! What `SslSocket` and `SslObject` share: CPython's `_ssl._SSLSocket`, the
+//! C object under both Python classes.
+
+use crate::cert::PeerCert;
+use crate::context::SslContext;
+use crate::error::{Error, Result};
+use crate::sys::conn::Conn;
+
+/// A cipher as `cipher()` and `shared_ciphers()` report it: Python's
+/// `(name, protocol, secret_bits)` tuple.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct CipherInfo {
+    /// OpenSSL's name (`"TLS_AES_256_GCM_SHA384"`).
+    pub name: String,
+    /// The protocol version that defines the cipher (`"TLSv1.3"`,
+    /// `"TLSv1.2"`; not necessarily the negotiated version: see
+    /// `version()`).
+    pub protocol: String,
+    /// The number of secret bits.
+    pub secret_bits: i32,
+}
+
+impl From<(String, String, i32)> for CipherInfo {
+    fn from((name, protocol, secret_bits): (String, String, i32)) -> Self {
+        CipherInfo {
+            name,
+            protocol,
+            secret_bits,
+        }
+    }
+}
+
+/// One TLS connection and what Python keeps beside it.
+pub(crate) struct TlsCore {
+    pub(crate) conn: Conn,
+    pub(crate) context: SslContext,
+    pub(crate) server_side: bool,
+}
+
+impl TlsCore {
+    /// The context in use: the one an SNI callback switched to, if any.
+    pub(crate) fn context(&self) -> SslContext {
+        let switched = self
+            .conn
+            .state()
+            .switched
+            .lock()
+            .ok()
+            .and_then(|g| g.clone());
+        switched
+            .and_then(|a| a.downcast_ref::<SslContext>().cloned())
+            .unwrap_or_else(|| self.context.clone())
+    }
+
+    pub(crate) fn getpeercert(&self) -> Result<Option<PeerCert>> {
+        if !self.conn.is_init_finished() {
+            return Err(Error::value("handshake not done yet"));
+        }
+        let Some(der) = self.conn.peer_cert_der() else {
+            return Ok(None);
+        };
+        if self.conn.ctx_verify_mode() & openssl_sys::SSL_VERIFY_PEER == 0 {
+            return Ok(Some(PeerCert::default()));
+        }
+        crate::pure::x509::decode_certificate(&der).map(Some)
+    }
+
+    pub(crate) fn getpeercert_der(&self) -> Result<Option<Vec<u8>>> {
+        if !self.conn.is_init_finished() {
+            return Err(Error::value("handshake not done yet"));
+        }
+        Ok(self.conn.peer_cert_der())
+    }
+
+    pub(crate) fn get_verified_chain(&self) -> Vec<Vec<u8>> {
+        self.conn.verified_chain_der()
+    }
+
+    pub(crate) fn get_unverified_chain(&self) -> Vec<Vec<u8>> {
+        let Some(mut chain) = self.conn.peer_chain_der() else {
+            return Vec::new();
+        };
+        if self.server_side {
+            if let Some(peer) = self.conn.peer_cert_der() {
+                chain.insert(0, peer);
+            }
+        }
+        chain
+    }
+
+    pub(crate) fn cipher(&self) -> Option<CipherInfo> {
+        self.conn.cipher().map(CipherInfo::from)
+    }
+
+    pub(crate) fn shared_ciphers(&self) -> Option<Vec<CipherInfo>> {
+        self.conn
+            .shared_ciphers()
+            .map(|v| v.into_iter().map(CipherInfo::from).collect())
+    }
+
+    pub(crate) fn version(&self) -> Option<String> {
+        self.conn.version()
+    }
+
+    pub(crate) fn selected_alpn_protocol(&self) -> Option<String> {
+        self.conn
+            .alpn_selected()
+            .map(|b| String::from_utf8_lossy(&b).into_owned())
+    }
+
+    pub(crate) fn get_channel_binding(&self, cb_type: &str) -> Result<Option<Vec<u8>>> {
+        if cb_type != "tls-unique" {
+            return Err(Error::value(format!(
+                "'{cb_type}' channel binding type not implemented"
+            )));
+        }
+        // Our own Finished message when the session is resumed XOR we are
+        // the client.
+        let own = self.conn.session_reused() ^ !self.server_side;
+        let data = self.conn.finished(own);
+        Ok((!data.is_empty()).then_some(data))
+    }
+}
+
+/// Generates the TLS getters both `SslSocket` and `SslObject` expose, on a
+/// type with a `fn core(&self) -> Option<&TlsCore>`.
+macro_rules! tls_getters {
+    () => {
+        /// `getpeercert()`: the peer's certificate as a dictionary-like
+        /// [`PeerCert`](crate::PeerCert); the empty value when the
+        /// peer was not verified (`CERT_NONE`); `None` when the peer sent
+        /// no certificate. `ValueError` before the handshake.
+        pub fn getpeercert(&self) -> crate::Result<Option<crate::PeerCert>> {
+            match self.core() {
+                Some(c) => c.getpeercert(),
+                None => Ok(None),
+            }
+        }
+
+        /// `getpeercert(binary_form=True)`: the peer's certificate, DER.
+        #[doc(alias = "getpeercert")]
+        pub fn getpeercert_der(&self) -> crate::Result<Option<Vec<u8>>> {
+            match self.core() {
+                Some(c) => c.getpeercert_der(),
+                None => Ok(None),
+            }
+        }
+
+        /// `get_verified_chain()`: the chain OpenSSL verified, leaf first,
+        /// DER-encoded.
+        pub fn get_verified_chain(&self) -> Vec<Vec<u8>> {
+            self.core()
+                .map(|c| c.get_verified_chain())
+                .unwrap_or_default()
+        }
+
+        /// `get_unverified_chain()`: the chain the peer sent, leaf first,
+        /// DER-encoded.
+        pub fn get_unverified_chain(&self) -> Vec<Vec<u8>> {
+            self.core()
+                .map(|c| c.get_unverified_chain())
+                .unwrap_or_default()
+        }
+
+        /// `cipher()`: the negotiated cipher.
+        pub fn cipher(&self) -> Option<crate::CipherInfo> {
+            self.core().and_then(|c| c.cipher())
+        }
+
+        /// `shared_ciphers()`: the ciphers both sides offered (server side),
+        /// in the server's order.
+        pub fn shared_ciphers(&self) -> Option<Vec<crate::CipherInfo>> {
+            self.core().and_then(|c| c.shared_ciphers())
+        }
+
+        /// `version()`: the negotiated protocol (`"TLSv1.3"`), `None` before
+        /// the handshake.
+        pub fn version(&self) -> Option<String> {
+            self.core().and_then(|c| c.version())
+        }
+
+        /// `selected_alpn_protocol()`.
+        pub fn selected_alpn_protocol(&self) -> Option<String> {
+            self.core().and_then(|c| c.selected_alpn_protocol())
+        }
+
+        /// `compression()`: always `None` (pyssl, like CPython on OpenSSL
+        /// 3, disables compression).
+        pub fn compression(&self) -> Option<String> {
+            None
+        }
+
+        /// `get_channel_binding(cb_type)`: the `"tls-unique"` binding
+        /// (the first Finished message), `None` before the handshake.
+        pub fn get_channel_binding(&self, cb_type: &str) -> crate::Result<Option<Vec<u8>>> {
+            match self.core() {
+                Some(c) => c.get_channel_binding(cb_type),
+                None if cb_type != "tls-unique" => {
+                    Err(crate::Error::Value(crate::error::ValueError::new(format!(
+                        "{cb_type} channel binding type not implemented"
+                    ))))
+                }
+                None => Ok(None),
+            }
+        }
+
+        /// `pending()`: decrypted bytes ready to be read without I/O.
+        pub fn pending(&self) -> usize {
+            self.core().map(|c| c.conn.pending()).unwrap_or(0)
+        }
+
+        /// `session_reused`.
+        pub fn session_reused(&self) -> bool {
+            self.core()
+                .map(|c| c.conn.session_reused())
+                .unwrap_or(false)
+        }
+
+        /// `server_side`.
+        pub fn server_side(&self) -> bool {
+            self.server_side
+        }
+
+        /// `server_hostname`: the name given at wrap time, as the A-label
+        /// CPython stores.
+        pub fn server_hostname(&self) -> Option<&str> {
+            self.server_hostname.as_deref()
+        }
+
+        /// `context`: the context in use (the one an SNI callback switched
+        /// to, if any).
+        pub fn context(&self) -> crate::SslContext {
+            match self.core() {
+                Some(c) => c.context(),
+                None => self.context.clone(),
+            }
+        }
+    };
+}
+
+pub(crate) use tls_getters;

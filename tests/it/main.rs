@@ -1,0 +1,1 @@
+//! pyssl's integration tests: one binary (one link against OpenSSL).
