@@ -132,3 +132,102 @@ impl GeneralName {
         }
     }
 }
+
+/// Python's repr of a tuple of already-repr'd items.
+fn tuple_repr(items: &[String]) -> String {
+    match items.len() {
+        1 => format!("({},)", items[0]),
+        _ => format!("({})", items.join(", ")),
+    }
+}
+
+fn name_repr(name: &DistinguishedName) -> String {
+    let rdns: Vec<String> = name
+        .iter()
+        .map(|rdn| {
+            let attrs: Vec<String> = rdn
+                .iter()
+                .map(|(k, v)| tuple_repr(&[crate::pyfmt::repr_str(k), crate::pyfmt::repr_str(v)]))
+                .collect();
+            tuple_repr(&attrs)
+        })
+        .collect();
+    tuple_repr(&rdns)
+}
+
+impl PeerCert {
+    /// The dictionary as Python prints it (`repr(sock.getpeercert())`),
+    /// keys in CPython's insertion order.
+    pub fn python_repr(&self) -> String {
+        use crate::pyfmt::repr_str;
+        let mut parts: Vec<String> = Vec::new();
+        let strs = |v: &[String]| tuple_repr(&v.iter().map(|s| repr_str(s)).collect::<Vec<_>>());
+        if let Some(n) = &self.subject {
+            parts.push(format!("'subject': {}", name_repr(n)));
+        }
+        if let Some(n) = &self.issuer {
+            parts.push(format!("'issuer': {}", name_repr(n)));
+        }
+        if let Some(v) = self.version {
+            parts.push(format!("'version': {v}"));
+        }
+        for (k, v) in [
+            ("serialNumber", &self.serial_number),
+            ("notBefore", &self.not_before),
+            ("notAfter", &self.not_after),
+        ] {
+            if let Some(v) = v {
+                parts.push(format!("'{k}': {}", repr_str(v)));
+            }
+        }
+        if let Some(sans) = &self.subject_alt_name {
+            let items: Vec<String> = sans
+                .iter()
+                .map(|g| {
+                    let value = match g {
+                        GeneralName::DirName(n) => name_repr(n),
+                        other => repr_str(other.text().unwrap_or_default()),
+                    };
+                    tuple_repr(&[repr_str(g.python_key()), value])
+                })
+                .collect();
+            parts.push(format!("'subjectAltName': {}", tuple_repr(&items)));
+        }
+        for (k, v) in [
+            ("OCSP", &self.ocsp),
+            ("caIssuers", &self.ca_issuers),
+            ("crlDistributionPoints", &self.crl_distribution_points),
+        ] {
+            if let Some(v) = v {
+                parts.push(format!("'{k}': {}", strs(v)));
+            }
+        }
+        format!("{{{}}}", parts.join(", "))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn repr_is_pythons() {
+        let c = PeerCert {
+            subject: Some(vec![vec![("commonName".into(), "localhost".into())]]),
+            version: Some(3),
+            subject_alt_name: Some(vec![
+                GeneralName::Dns("localhost".into()),
+                GeneralName::IpAddress("127.0.0.1".into()),
+            ]),
+            ocsp: Some(vec!["http://o/".into()]),
+            ..PeerCert::default()
+        };
+        assert_eq!(
+            c.python_repr(),
+            "{'subject': ((('commonName', 'localhost'),),), 'version': 3, \
+             'subjectAltName': (('DNS', 'localhost'), ('IP Address', '127.0.0.1')), \
+             'OCSP': ('http://o/',)}"
+        );
+        assert_eq!(PeerCert::default().python_repr(), "{}");
+    }
+}

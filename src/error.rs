@@ -462,7 +462,8 @@ pub struct ValueError {
 }
 
 impl ValueError {
-    pub(crate) fn new(message: impl Into<String>) -> Self {
+    /// A `ValueError(message)`, e.g. for a password callback to raise.
+    pub fn new(message: impl Into<String>) -> Self {
         ValueError {
             message: message.into(),
         }
@@ -489,7 +490,8 @@ pub struct TypeError {
 }
 
 impl TypeError {
-    pub(crate) fn new(message: impl Into<String>) -> Self {
+    /// A `TypeError(message)`.
+    pub fn new(message: impl Into<String>) -> Self {
         TypeError {
             message: message.into(),
         }

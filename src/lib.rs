@@ -51,6 +51,8 @@ mod pure;
 mod pyfmt;
 mod socket;
 mod sys;
+#[cfg(feature = "testing")]
+pub mod testing;
 mod tls;
 
 pub use cert::{DistinguishedName, GeneralName, NameAttribute, PeerCert, Rdn};
