@@ -67,6 +67,7 @@ impl PeerCert {
 /// One entry of `subjectAltName`: Python's `(type, value)` pair.
 #[derive(Clone, Debug, PartialEq, Eq)]
 #[non_exhaustive]
+#[doc(alias = "subjectAltName")]
 pub enum GeneralName {
     /// `("DNS", name)`.
     Dns(String),
@@ -158,6 +159,7 @@ fn name_repr(name: &DistinguishedName) -> String {
 impl PeerCert {
     /// The dictionary as Python prints it (`repr(sock.getpeercert())`),
     /// keys in CPython's insertion order.
+    #[doc(alias = "__repr__")]
     pub fn python_repr(&self) -> String {
         use crate::pyfmt::repr_str;
         let mut parts: Vec<String> = Vec::new();

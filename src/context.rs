@@ -54,6 +54,7 @@ struct State {
     hostflags: u32,
     post_handshake_auth: bool,
     sni_set: bool,
+    keylog_filename: Option<std::path::PathBuf>,
 }
 
 /// The counts of `cert_store_stats()`.
@@ -71,6 +72,7 @@ pub struct CertStoreStats {
 /// Trust anchors given as data: the `cadata` argument of
 /// `load_verify_locations`.
 #[derive(Clone, Copy, Debug)]
+#[doc(alias = "cadata")]
 pub enum CaData<'a> {
     /// A `str`: PEM text (must be ASCII); text around the PEM blocks is
     /// ignored.
@@ -81,6 +83,7 @@ pub enum CaData<'a> {
 
 /// The password of an encrypted private key: the `password` argument of
 /// `load_cert_chain`.
+#[doc(alias = "password")]
 pub enum Password<'a> {
     /// A `str` (encoded as UTF-8) or bytes.
     Bytes(&'a [u8]),
@@ -103,6 +106,7 @@ impl<'a> From<&'a [u8]> for Password<'a> {
 /// One entry of `get_ciphers()`.
 #[derive(Clone, Debug, PartialEq, Eq)]
 #[non_exhaustive]
+#[doc(alias = "get_ciphers")]
 pub struct CipherDetails {
     /// `id`: OpenSSL's cipher id.
     pub id: u32,
@@ -130,6 +134,7 @@ pub struct CipherDetails {
 
 /// What an SNI callback sees: Python's `sni_callback(sslobj, server_name,
 /// sslctx)`, minus the connection object (which is mid-handshake).
+#[doc(alias = "sni_callback")]
 pub struct SniRequest<'a, 'b> {
     call: &'a mut SniCall<'b>,
     context: &'a SslContext,
@@ -149,6 +154,7 @@ impl SniRequest<'_, '_> {
 
     /// Switches the connection to `ctx` (Python's `sslobj.context = ctx`):
     /// its certificate and settings serve the rest of the handshake.
+    #[doc(alias = "context")]
     pub fn set_context(&mut self, ctx: &SslContext) {
         let keep: Arc<dyn std::any::Any + Send + Sync> = Arc::new(ctx.clone());
         self.call.switch_context(&ctx.inner.ctx, keep);
@@ -240,6 +246,7 @@ impl SslContext {
                     hostflags: HOSTFLAG_NO_PARTIAL_WILDCARDS,
                     post_handshake_auth: false,
                     sni_set: false,
+                    keylog_filename: None,
                 }),
             }),
         })
@@ -270,6 +277,7 @@ impl SslContext {
 
     /// `check_hostname = on`. Turning it on while the verify mode is
     /// `CERT_NONE` upgrades the mode to `CERT_REQUIRED`, as in Python.
+    #[doc(alias = "check_hostname")]
     pub fn set_check_hostname(&self, on: bool) -> Result<()> {
         let mut st = self.write();
         if on && self.inner.ctx.verify_mode_raw() == openssl_sys::SSL_VERIFY_NONE {
@@ -288,6 +296,7 @@ impl SslContext {
 
     /// `verify_mode = mode`; `CERT_NONE` is refused while
     /// `check_hostname` is on.
+    #[doc(alias = "verify_mode")]
     pub fn set_verify_mode(&self, mode: VerifyMode) -> Result<()> {
         let st = self.write();
         if mode == VerifyMode::None && st.check_hostname {
@@ -305,6 +314,7 @@ impl SslContext {
     }
 
     /// `verify_flags = flags`.
+    #[doc(alias = "verify_flags")]
     pub fn set_verify_flags(&self, flags: VerifyFlags) -> Result<()> {
         let _st = self.write();
         self.inner.ctx.set_verify_flags(flags.bits())
@@ -318,6 +328,7 @@ impl SslContext {
 
     /// `hostname_checks_common_name = on` (sets or clears OpenSSL's
     /// `X509_CHECK_FLAG_NEVER_CHECK_SUBJECT`).
+    #[doc(alias = "hostname_checks_common_name")]
     pub fn set_hostname_checks_common_name(&self, on: bool) -> Result<()> {
         let mut st = self.write();
         let flags = if on {
@@ -357,12 +368,14 @@ impl SslContext {
 
     /// `minimum_version = v` (`SSL_CTX_set_min_proto_version`).
     /// `MAXIMUM_SUPPORTED` sets the highest version OpenSSL has.
+    #[doc(alias = "minimum_version")]
     pub fn set_minimum_version(&self, v: TlsVersion) -> Result<()> {
         self.set_bound(v, true)
     }
 
     /// `maximum_version = v` (`SSL_CTX_set_max_proto_version`).
     /// `MINIMUM_SUPPORTED` sets the lowest version OpenSSL has.
+    #[doc(alias = "maximum_version")]
     pub fn set_maximum_version(&self, v: TlsVersion) -> Result<()> {
         self.set_bound(v, false)
     }
@@ -395,6 +408,7 @@ impl SslContext {
     }
 
     /// `options = opts` (the bits that differ are cleared or set).
+    #[doc(alias = "options")]
     pub fn set_options(&self, opts: Options) -> Result<()> {
         let _st = self.write();
         self.inner.ctx.set_options(opts.bits());
@@ -414,6 +428,7 @@ impl SslContext {
     /// `post_handshake_auth = on`: applied to each connection made later
     /// (clients announce support; servers may request a certificate after
     /// the handshake with `verify_client_post_handshake`).
+    #[doc(alias = "post_handshake_auth")]
     pub fn set_post_handshake_auth(&self, on: bool) -> Result<()> {
         let mut st = self.write();
         self.inner.ctx.set_post_handshake_auth(on);
@@ -427,6 +442,7 @@ impl SslContext {
     }
 
     /// `num_tickets = n`; only on a `PROTOCOL_TLS_SERVER` context.
+    #[doc(alias = "num_tickets")]
     pub fn set_num_tickets(&self, n: usize) -> Result<()> {
         let _st = self.write();
         if self.inner.protocol != Protocol::TlsServer {
@@ -534,6 +550,7 @@ impl SslContext {
     }
 
     /// `get_ca_certs(binary_form=True)`: the CA certificates as DER.
+    #[doc(alias = "get_ca_certs")]
     pub fn get_ca_certs_der(&self) -> Vec<Vec<u8>> {
         self.inner.ctx.ca_certs_der()
     }
@@ -616,6 +633,7 @@ impl SslContext {
     /// alert; a panic aborts it with `handshake_failure` and is resumed
     /// from the handshake call once OpenSSL has returned. `None` removes
     /// the callback. Refused on a `PROTOCOL_TLS_CLIENT` context.
+    #[doc(alias = "sni_callback")]
     pub fn set_sni_callback<F>(&self, callback: Option<F>) -> Result<()>
     where
         F: Fn(&mut SniRequest<'_, '_>) -> std::result::Result<(), AlertDescription>
@@ -649,7 +667,47 @@ impl SslContext {
         Ok(())
     }
 
+    /// `keylog_filename`: where TLS secrets are logged (NSS key log
+    /// format), `None` when off.
+    pub fn keylog_filename(&self) -> Option<std::path::PathBuf> {
+        self.read().keylog_filename.clone()
+    }
+
+    /// `keylog_filename = path`: appends the TLS secrets of every later
+    /// handshake to `path` in NSS key log format (for Wireshark); writes
+    /// CPython's header line when the file is empty. `None` turns it off.
+    /// A file that cannot be opened is Python's `OSError` with the
+    /// file name.
+    #[doc(alias = "keylog_filename")]
+    pub fn set_keylog_filename(&self, path: Option<&Path>) -> Result<()> {
+        let mut st = self.write();
+        self.inner.ctx.set_keylog(None);
+        st.keylog_filename = None;
+        let Some(path) = path else {
+            return Ok(());
+        };
+        let os_err = |e: std::io::Error| {
+            let e = crate::error::OsError::from_io(e);
+            Error::Os(e.with_filename(path.to_string_lossy()))
+        };
+        let mut f = std::fs::OpenOptions::new()
+            .append(true)
+            .create(true)
+            .open(path)
+            .map_err(os_err)?;
+        if f.metadata().map_err(os_err)?.len() == 0 {
+            use std::io::Write;
+            f.write_all(b"# TLS secrets log file, generated by OpenSSL / Python\n")
+                .and_then(|()| f.flush())
+                .map_err(os_err)?;
+        }
+        self.inner.ctx.set_keylog(Some(f));
+        st.keylog_filename = Some(path.to_path_buf());
+        Ok(())
+    }
+
     /// Whether an SNI callback is installed (`sni_callback is not None`).
+    #[doc(alias = "sni_callback")]
     pub fn has_sni_callback(&self) -> bool {
         self.read().sni_set
     }
@@ -721,7 +779,8 @@ impl std::fmt::Debug for SslContext {
 /// `CERT_REQUIRED` and `check_hostname` for [`Purpose::ServerAuth`], a
 /// `PROTOCOL_TLS_SERVER` one for [`Purpose::ClientAuth`]; both get
 /// `VERIFY_X509_PARTIAL_CHAIN | VERIFY_X509_STRICT`; then the given trust
-/// anchors, or the system's when verification is on.
+/// anchors, or the system's when verification is on; and, as CPython,
+/// `keylog_filename` from the `SSLKEYLOGFILE` environment variable.
 pub fn create_default_context(
     purpose: Purpose,
     cafile: Option<&Path>,
@@ -750,6 +809,9 @@ pub fn create_default_context(
         ctx.load_verify_locations(cafile, capath, cadata)?;
     } else if ctx.verify_mode() != VerifyMode::None {
         ctx.load_default_certs(purpose)?;
+    }
+    if let Some(f) = std::env::var_os("SSLKEYLOGFILE").filter(|f| !f.is_empty()) {
+        ctx.set_keylog_filename(Some(Path::new(&f)))?;
     }
     Ok(ctx)
 }

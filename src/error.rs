@@ -627,7 +627,6 @@ impl OsError {
 
     /// `OSError(errno, strerror, filename)`: `[Errno 2] No such file or
     /// directory: 'name'`.
-    #[allow(dead_code)]
     pub(crate) fn with_filename(mut self, filename: impl Into<String>) -> Self {
         self.filename = Some(filename.into());
         self

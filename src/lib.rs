@@ -49,11 +49,14 @@ mod memorybio;
 mod object;
 mod pure;
 mod pyfmt;
+mod session;
 mod socket;
 mod sys;
 #[cfg(feature = "testing")]
 pub mod testing;
 mod tls;
+#[cfg(feature = "tokio")]
+pub mod tokio;
 
 pub use cert::{DistinguishedName, GeneralName, NameAttribute, PeerCert, Rdn};
 pub use context::{
@@ -67,6 +70,7 @@ pub use error::{
 };
 pub use memorybio::MemoryBio;
 pub use object::SslObject;
+pub use session::SslSession;
 pub use socket::{SslSocket, WrapOptions};
 pub use tls::CipherInfo;
 

@@ -87,6 +87,10 @@ impl SslObject {
         self.core.as_ref()
     }
 
+    fn core_mut(&mut self) -> Option<&mut TlsCore> {
+        self.core.as_mut()
+    }
+
     tls_getters!();
 
     /// The incoming buffer given to `wrap_bio`.

@@ -16,11 +16,13 @@ use crate::tls::{tls_getters, TlsCore};
 
 /// The keyword arguments of `SSLContext.wrap_socket` (and `wrap_bio`).
 #[derive(Clone, Debug)]
+#[doc(alias = "wrap_socket")]
 pub struct WrapOptions<'a> {
     pub(crate) server_side: bool,
     pub(crate) server_hostname: Option<&'a str>,
     pub(crate) do_handshake_on_connect: bool,
     pub(crate) suppress_ragged_eofs: bool,
+    pub(crate) session: Option<crate::SslSession>,
 }
 
 impl Default for WrapOptions<'_> {
@@ -30,6 +32,7 @@ impl Default for WrapOptions<'_> {
             server_hostname: None,
             do_handshake_on_connect: true,
             suppress_ragged_eofs: true,
+            session: None,
         }
     }
 }
@@ -67,6 +70,12 @@ impl<'a> WrapOptions<'a> {
     /// `do_handshake_on_connect`.
     pub fn do_handshake_on_connect(mut self, on: bool) -> Self {
         self.do_handshake_on_connect = on;
+        self
+    }
+
+    /// `session`: a session to resume (client side only).
+    pub fn session(mut self, session: Option<crate::SslSession>) -> Self {
+        self.session = session;
         self
     }
 
@@ -132,6 +141,9 @@ impl SslSocket {
                 "server_hostname can only be specified in client mode",
             ));
         }
+        if opts.server_side && opts.session.is_some() {
+            return Err(Error::value("session can only be specified in client mode"));
+        }
         if ctx.check_hostname() && name.is_none_or(str::is_empty) {
             return Err(Error::value("check_hostname requires server_hostname"));
         }
@@ -162,6 +174,9 @@ impl SslSocket {
             was_nonblocking,
         };
         s.settimeout(timeout)?;
+        if let Some(session) = &opts.session {
+            s.set_session(session)?;
+        }
         if opts.do_handshake_on_connect {
             if s.timeout == Some(Duration::ZERO) {
                 return Err(Error::value(
@@ -175,6 +190,10 @@ impl SslSocket {
 
     fn core(&self) -> Option<&TlsCore> {
         self.core.as_ref()
+    }
+
+    fn core_mut(&mut self) -> Option<&mut TlsCore> {
+        self.core.as_mut()
     }
 
     tls_getters!();
@@ -211,6 +230,7 @@ impl SslSocket {
 
     /// The underlying stream (for `getpeername`, `getsockname`, ...);
     /// `None` after [`unwrap`](Self::unwrap).
+    #[doc(alias = "socket")]
     pub fn get_ref(&self) -> Option<&TcpStream> {
         self.stream.as_ref()
     }

@@ -394,8 +394,13 @@ pub struct TempDir {
 impl TempDir {
     /// Creates a fresh directory under the system temp dir.
     pub fn new(prefix: &str) -> Result<TempDir> {
+        Self::new_in(&std::env::temp_dir(), prefix)
+    }
+
+    /// Creates a fresh directory under `base`.
+    pub fn new_in(base: &Path, prefix: &str) -> Result<TempDir> {
         static N: AtomicU64 = AtomicU64::new(0);
-        let path = std::env::temp_dir().join(format!(
+        let path = base.join(format!(
             "{prefix}-{}-{}",
             std::process::id(),
             N.fetch_add(1, Ordering::Relaxed)

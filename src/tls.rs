@@ -9,6 +9,7 @@ use crate::sys::conn::Conn;
 /// A cipher as `cipher()` and `shared_ciphers()` report it: Python's
 /// `(name, protocol, secret_bits)` tuple.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[doc(alias = "cipher")]
 pub struct CipherInfo {
     /// OpenSSL's name (`"TLS_AES_256_GCM_SHA384"`).
     pub name: String,
@@ -106,6 +107,22 @@ impl TlsCore {
         self.conn
             .alpn_selected()
             .map(|b| String::from_utf8_lossy(&b).into_owned())
+    }
+
+    /// CPython's `PySSL_set_session` checks, then `SSL_set_session`.
+    pub(crate) fn set_session(&mut self, session: &crate::SslSession) -> Result<()> {
+        if self.conn.ctx_id() != session.inner.ctx_id() {
+            return Err(Error::value("Session refers to a different SSLContext."));
+        }
+        if self.server_side {
+            return Err(Error::value(
+                "Cannot set session for server-side SSLSocket.",
+            ));
+        }
+        if self.conn.is_init_finished() {
+            return Err(Error::value("Cannot set session after handshake."));
+        }
+        self.conn.set_session(&session.inner)
     }
 
     pub(crate) fn get_channel_binding(&self, cb_type: &str) -> Result<Option<Vec<u8>>> {
@@ -214,6 +231,30 @@ macro_rules! tls_getters {
             self.core()
                 .map(|c| c.conn.session_reused())
                 .unwrap_or(false)
+        }
+
+        /// `session`: the TLS session (to resume it later), `None` before
+        /// one exists.
+        pub fn session(&self) -> Option<crate::SslSession> {
+            self.core()
+                .and_then(|c| c.conn.session())
+                .map(|s| crate::SslSession {
+                    inner: std::sync::Arc::new(s),
+                })
+        }
+
+        /// `session = s`: resume `s` on this (client, not yet connected)
+        /// connection. Python's checks: the session must come from the same
+        /// context, the connection must be client side and before its
+        /// handshake.
+        #[doc(alias = "session")]
+        pub fn set_session(&mut self, session: &crate::SslSession) -> crate::Result<()> {
+            match self.core_mut() {
+                Some(c) => c.set_session(session),
+                None => Err(crate::Error::Value(crate::error::ValueError::new(
+                    "Read on closed or unwrapped SSL socket.",
+                ))),
+            }
         }
 
         /// `server_side`.

@@ -332,3 +332,33 @@ pub(crate) unsafe extern "C" fn password_cb(
     unsafe { std::ptr::copy_nonoverlapping(pw.as_ptr(), buf.cast::<u8>(), pw.len()) };
     c_int::try_from(pw.len()).unwrap_or(-1)
 }
+
+/// Installs or removes the key log callback on a context.
+pub(crate) fn install_keylog(ctx: *mut sys::SSL_CTX, on: bool) {
+    // SAFETY: valid SSL_CTX; the callback finds its file through ex_data.
+    unsafe { ffi::SSL_CTX_set_keylog_callback(ctx, if on { Some(keylog_cb) } else { None }) };
+}
+
+/// CPython's `_PySSL_keylog_callback`: one NSS key log line per call,
+/// flushed at once. A failing write is ignored (the TLS connection goes on).
+unsafe extern "C" fn keylog_cb(ssl: *const sys::SSL, line: *const c_char) {
+    let _ = catch_unwind(AssertUnwindSafe(|| {
+        use std::io::Write;
+        if line.is_null() {
+            return;
+        }
+        // SAFETY: live SSL from OpenSSL; its SSL_CTX carries our hooks.
+        let hooks = unsafe { hooks_of(sys::SSL_get_SSL_CTX(ssl)) };
+        // SAFETY: OpenSSL passes a NUL-terminated line valid for this call.
+        let text = unsafe { std::ffi::CStr::from_ptr(line) }.to_bytes();
+        if let Some(h) = hooks {
+            if let Ok(mut guard) = h.keylog.lock() {
+                if let Some(f) = guard.as_mut() {
+                    let _ = f.write_all(text);
+                    let _ = f.write_all(b"\n");
+                    let _ = f.flush();
+                }
+            }
+        }
+    }));
+}

@@ -499,3 +499,100 @@ pub(crate) fn cipher_stack(sk: *mut sys::stack_st_SSL_CIPHER) -> Vec<RawCipher> 
         })
         .collect()
 }
+
+/// An owned reference to an `SSL_SESSION`.
+pub(crate) struct Session {
+    ptr: NonNull<sys::SSL_SESSION>,
+    /// The `SSL_CTX` the session came from (identity only, never
+    /// dereferenced).
+    ctx: usize,
+}
+
+// SAFETY: an SSL_SESSION is reference counted with atomic counts and
+// immutable once established; OpenSSL locks its mutable parts.
+unsafe impl Send for Session {}
+// SAFETY: see above.
+unsafe impl Sync for Session {}
+
+impl Drop for Session {
+    fn drop(&mut self) {
+        // SAFETY: we own one reference.
+        unsafe { sys::SSL_SESSION_free(self.ptr.as_ptr()) }
+    }
+}
+
+impl Session {
+    /// `SSL_SESSION_get_id`.
+    pub(crate) fn id(&self) -> Vec<u8> {
+        let mut len: libc::c_uint = 0;
+        // SAFETY: valid session; the id stays owned by it.
+        unsafe {
+            let p = sys::SSL_SESSION_get_id(self.ptr.as_ptr(), &mut len);
+            if p.is_null() {
+                return Vec::new();
+            }
+            std::slice::from_raw_parts(p, len as usize).to_vec()
+        }
+    }
+
+    /// `SSL_SESSION_get_time` (seconds since the epoch).
+    pub(crate) fn time(&self) -> i64 {
+        // SAFETY: valid session.
+        #[allow(clippy::useless_conversion)]
+        i64::from(unsafe { sys::SSL_SESSION_get_time(self.ptr.as_ptr()) })
+    }
+
+    /// `SSL_SESSION_get_timeout` (seconds).
+    pub(crate) fn timeout(&self) -> i64 {
+        // SAFETY: valid session.
+        #[allow(clippy::useless_conversion)]
+        i64::from(unsafe { sys::SSL_SESSION_get_timeout(self.ptr.as_ptr()) })
+    }
+
+    /// `SSL_SESSION_get_ticket_lifetime_hint`.
+    pub(crate) fn ticket_lifetime_hint(&self) -> u64 {
+        // SAFETY: valid session.
+        #[allow(clippy::useless_conversion)]
+        u64::from(unsafe { ffi::SSL_SESSION_get_ticket_lifetime_hint(self.ptr.as_ptr()) })
+    }
+
+    /// `SSL_SESSION_has_ticket`.
+    pub(crate) fn has_ticket(&self) -> bool {
+        // SAFETY: valid session.
+        unsafe { ffi::SSL_SESSION_has_ticket(self.ptr.as_ptr()) != 0 }
+    }
+
+    /// Whether the session came from the given context.
+    pub(crate) fn ctx_id(&self) -> usize {
+        self.ctx
+    }
+}
+
+impl Conn {
+    /// `SSL_get1_session`: the connection's session, `None` before one
+    /// exists.
+    pub(crate) fn session(&self) -> Option<Session> {
+        // SAFETY: valid SSL; we own the returned reference.
+        let p = unsafe { ffi::SSL_get1_session(self.as_ptr()) };
+        NonNull::new(p).map(|ptr| Session {
+            ptr,
+            ctx: self.ctx_id(),
+        })
+    }
+
+    /// `SSL_set_session`.
+    pub(crate) fn set_session(&mut self, s: &Session) -> Result<(), Error> {
+        // SAFETY: valid SSL and session; OpenSSL takes its own reference.
+        if unsafe { sys::SSL_set_session(self.as_ptr(), s.ptr.as_ptr()) } != 1 {
+            return Err(Error::Ssl(err::config_error()));
+        }
+        Ok(())
+    }
+
+    /// Identity of the `SSL_CTX` in use (for "different SSLContext"
+    /// checks).
+    pub(crate) fn ctx_id(&self) -> usize {
+        // SAFETY: valid SSL; only the address is used.
+        unsafe { sys::SSL_get_SSL_CTX(self.as_ptr()) as usize }
+    }
+}

@@ -55,6 +55,9 @@ pub(crate) struct Hooks {
     pub(crate) alpn: RwLock<Option<Arc<[u8]>>>,
     /// The SNI handler.
     pub(crate) sni: RwLock<Option<Arc<SniHook>>>,
+    /// The key log file (`keylog_filename`), appended to by the keylog
+    /// callback.
+    pub(crate) keylog: std::sync::Mutex<Option<std::fs::File>>,
 }
 
 /// An owned reference to an `SSL_CTX`, with its [`Hooks`].
@@ -341,6 +344,15 @@ impl Ctx {
         }
         callbacks::install_alpn_select(self.as_ptr());
         Ok(())
+    }
+
+    /// Installs (or removes, with `None`) the NSS key log file.
+    pub(crate) fn set_keylog(&self, file: Option<std::fs::File>) {
+        let on = file.is_some();
+        if let Ok(mut k) = self.hooks.keylog.lock() {
+            *k = file;
+        }
+        callbacks::install_keylog(self.as_ptr(), on);
     }
 
     /// Installs (or removes) the SNI handler.

@@ -19,6 +19,7 @@ use openssl_sys::{
 pub(crate) type VerifyCallback = Option<unsafe extern "C" fn(c_int, *mut X509_STORE_CTX) -> c_int>;
 
 extern "C" {
+    pub(crate) fn SSL_get1_session(ssl: *const SSL) -> *mut SSL_SESSION;
     pub(crate) fn SSL_set_fd(ssl: *mut SSL, fd: c_int) -> c_int;
     pub(crate) fn BIO_up_ref(bio: *mut BIO) -> c_int;
     pub(crate) fn BIO_free(bio: *mut BIO) -> c_int;

@@ -1,1 +1,13 @@
-//! pyssl's integration tests: one binary (one link against OpenSSL).
+//! pyssl's integration tests: one binary, so OpenSSL is linked once.
+//! Loopback only; certificates are generated at run time (see
+//! `pyssl::testing`) or come from the committed conformance corpus with its
+//! generator.
+
+mod asyncio;
+mod callbacks;
+mod conformance;
+mod constants;
+mod context;
+mod handshake;
+mod interop;
+mod support;

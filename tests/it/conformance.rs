@@ -1,0 +1,106 @@
+//! The conformance corpus (tests/conformance, a copy of the shared corpus):
+//! the runner's output must equal CPython's recorded results exactly.
+
+use std::path::PathBuf;
+use std::process::Command;
+
+use serde_json::Value;
+
+fn runner() -> PathBuf {
+    let exe = std::env::current_exe().expect("current exe");
+    let dir = exe.parent().and_then(|d| d.parent()).expect("target dir");
+    let p = dir.join("examples").join("conformance");
+    assert!(
+        p.exists(),
+        "{} is missing: build it with `cargo test --all-targets` or `cargo build --example conformance`",
+        p.display()
+    );
+    p
+}
+
+fn corpus() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/conformance")
+}
+
+/// Differences between two values, as `path: expected X, got Y` lines.
+fn diffs(a: &Value, b: &Value, at: &str, out: &mut Vec<String>) {
+    match (a, b) {
+        (Value::Object(x), Value::Object(y)) => {
+            for k in x.keys().chain(y.keys().filter(|k| !x.contains_key(*k))) {
+                match (x.get(k), y.get(k)) {
+                    (Some(u), Some(v)) => diffs(u, v, &format!("{at}.{k}"), out),
+                    (Some(_), None) => out.push(format!("{at}.{k}: missing")),
+                    (None, Some(v)) => out.push(format!("{at}.{k}: unexpected {v}")),
+                    (None, None) => {}
+                }
+            }
+        }
+        (Value::Array(x), Value::Array(y)) if x.len() == y.len() => {
+            for (i, (u, v)) in x.iter().zip(y).enumerate() {
+                diffs(u, v, &format!("{at}[{i}]"), out);
+            }
+        }
+        _ if a != b => out.push(format!("{at}: expected {a}, got {b}")),
+        _ => {}
+    }
+}
+
+fn check(scenarios: &str, expected: &str) {
+    let out = Command::new(runner())
+        .arg(scenarios)
+        .current_dir(corpus())
+        .output()
+        .expect("run the conformance runner");
+    assert!(
+        out.status.success(),
+        "runner failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let actual: Value = serde_json::from_slice(&out.stdout).expect("runner prints JSON");
+    let expected: Value =
+        serde_json::from_str(&std::fs::read_to_string(corpus().join(expected)).unwrap()).unwrap();
+    let index = |v: &Value| {
+        v.as_array()
+            .unwrap()
+            .iter()
+            .map(|r| (r["id"].to_string(), r.clone()))
+            .collect::<std::collections::BTreeMap<_, _>>()
+    };
+    let (exp, act) = (index(&expected), index(&actual));
+    let mut failed = Vec::new();
+    for (id, e) in &exp {
+        let mut d = Vec::new();
+        match act.get(id) {
+            Some(a) => diffs(e, a, "", &mut d),
+            None => d.push("not run".into()),
+        }
+        if !d.is_empty() {
+            failed.push(format!("{id}: {}", d.join("; ")));
+        }
+    }
+    assert!(
+        failed.is_empty(),
+        "{scenarios}: {} of {} scenarios differ from CPython:\n{}",
+        failed.len(),
+        exp.len(),
+        failed.join("\n")
+    );
+}
+
+#[test]
+#[ignore = "TEMP: needs the pure helpers being written"]
+fn context_scenarios_match_cpython() {
+    check("scenarios/context.json", "expected/context.json");
+}
+
+#[test]
+#[ignore = "TEMP: needs the pure helpers being written"]
+fn handshake_scenarios_match_cpython() {
+    check("scenarios/handshake.json", "expected/handshake.json");
+}
+
+#[test]
+#[ignore = "TEMP: needs the pure helpers being written"]
+fn limbo_scenarios_match_cpython() {
+    check("limbo/scenarios.json", "limbo/expected.json");
+}
