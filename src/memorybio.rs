@@ -55,7 +55,8 @@ impl MemoryBio {
     /// `eof`: true once [`write_eof`](Self::write_eof) was called and the
     /// buffer is empty.
     pub fn eof(&self) -> bool {
-        self.lock().bio.eof()
+        let st = self.lock();
+        st.eof_written && st.bio.pending() == 0
     }
 
     /// `read(n=-1)`: up to `n` bytes (everything with `None`).

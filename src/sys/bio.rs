@@ -113,9 +113,4 @@ impl MemBio {
             )
         };
     }
-
-    /// `BIO_eof`.
-    pub(crate) fn eof(&self) -> bool {
-        bio_eof(self.as_ptr())
-    }
 }

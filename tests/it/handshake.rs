@@ -446,3 +446,101 @@ fn session_resumption() {
     assert!(c2.session_reused());
     h.join().unwrap().unwrap();
 }
+
+/// A single-threaded non-blocking echo server serving several clients
+/// round-robin: want-read surfaces as `WouldBlock` through `io::Read`.
+#[test]
+fn non_blocking_echo_server() {
+    use std::net::TcpListener;
+    const CLIENTS: usize = 8;
+    let srv = server_ctx(&pki().leaf);
+    let listener = TcpListener::bind(("127.0.0.1", 0)).unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let server = std::thread::spawn(move || {
+        let mut conns: Vec<(SslSocket, bool, Vec<u8>)> = Vec::new();
+        for _ in 0..CLIENTS {
+            let (s, _) = listener.accept().unwrap();
+            s.set_nonblocking(true).unwrap();
+            let t = srv
+                .wrap_socket(s, WrapOptions::server().do_handshake_on_connect(false))
+                .unwrap();
+            conns.push((t, false, Vec::new()));
+        }
+        let deadline = std::time::Instant::now() + Duration::from_secs(20);
+        let mut done = 0;
+        while done < CLIENTS {
+            assert!(std::time::Instant::now() < deadline, "echo server stalled");
+            let mut progressed = false;
+            for (t, shaken, got) in conns.iter_mut() {
+                if !*shaken {
+                    match t.do_handshake() {
+                        Ok(()) => {
+                            *shaken = true;
+                            progressed = true;
+                        }
+                        Err(e) if e.ssl_kind() == Some(SslErrorKind::WantRead) => {}
+                        Err(e) => panic!("server handshake: {e}"),
+                    }
+                    continue;
+                }
+                if got.len() == 6 {
+                    continue;
+                }
+                let mut buf = [0u8; 64];
+                match Read::read(t, &mut buf) {
+                    Ok(n) => {
+                        got.extend_from_slice(&buf[..n]);
+                        progressed = true;
+                        if got.len() == 6 {
+                            t.setblocking(true).unwrap();
+                            t.sendall(got).unwrap();
+                            done += 1;
+                        }
+                    }
+                    Err(e) if e.kind() == std::io::ErrorKind::WouldBlock => {}
+                    Err(e) => panic!("server read: {e}"),
+                }
+            }
+            if !progressed {
+                std::thread::sleep(Duration::from_millis(1));
+            }
+        }
+    });
+    let clients: Vec<_> = (0..CLIENTS)
+        .map(|i| {
+            std::thread::spawn(move || {
+                let mut c = client(port, "localhost").unwrap();
+                let msg = format!("msg-{i:02}");
+                c.sendall(msg.as_bytes()).unwrap();
+                let mut back = [0u8; 6];
+                c.read_exact(&mut back).unwrap();
+                assert_eq!(&back, msg.as_bytes());
+            })
+        })
+        .collect();
+    for c in clients {
+        c.join().unwrap();
+    }
+    server.join().unwrap();
+}
+
+#[test]
+fn ignore_unexpected_eof_option() {
+    let srv = server_ctx(&pki().leaf);
+    let cli = client_ctx();
+    cli.set_options(cli.options() | pyssl::Options::IGNORE_UNEXPECTED_EOF)
+        .unwrap();
+    let (port, h) = serve_one(move |s| {
+        let t = srv.wrap_socket(s, WrapOptions::server()).unwrap();
+        drop(t);
+    });
+    let mut c = cli
+        .wrap_socket(
+            connect(port),
+            WrapOptions::client("localhost").suppress_ragged_eofs(false),
+        )
+        .unwrap();
+    h.join().unwrap();
+    // With OP_IGNORE_UNEXPECTED_EOF a ragged EOF reads as a clean close.
+    assert_eq!(c.recv(10).unwrap(), b"");
+}

@@ -10,4 +10,5 @@ mod constants;
 mod context;
 mod handshake;
 mod interop;
+mod sslobject;
 mod support;
