@@ -245,3 +245,88 @@ pub fn get_default_verify_paths() -> DefaultVerifyPaths {
         openssl_capath: dir,
     }
 }
+
+/// `RAND_bytes(n)`: `n` cryptographically strong random bytes.
+#[doc(alias = "RAND_bytes")]
+pub fn rand_bytes(n: usize) -> Result<Vec<u8>> {
+    sys::misc::rand_bytes(n)
+}
+
+/// `RAND_status()`: whether the generator is seeded.
+#[doc(alias = "RAND_status")]
+pub fn rand_status() -> bool {
+    sys::misc::rand_status()
+}
+
+/// `RAND_add(bytes, entropy)`: mixes `data` into the generator.
+#[doc(alias = "RAND_add")]
+pub fn rand_add(data: &[u8], entropy: f64) {
+    sys::misc::rand_add(data, entropy)
+}
+
+/// `_create_unverified_context(protocol)` (alias `_create_stdlib_context`):
+/// a context that verifies nothing (`CERT_NONE`, no hostname check), as
+/// `get_server_certificate` and CPython's stdlib clients use.
+#[doc(alias = "_create_unverified_context")]
+#[doc(alias = "_create_stdlib_context")]
+pub fn create_unverified_context(protocol: Protocol) -> Result<SslContext> {
+    let ctx = SslContext::new(protocol)?;
+    ctx.set_check_hostname(false)?;
+    ctx.set_verify_mode(VerifyMode::None)?;
+    if let Some(f) = std::env::var_os("SSLKEYLOGFILE").filter(|f| !f.is_empty()) {
+        ctx.set_keylog_filename(Some(std::path::Path::new(&f)))?;
+    }
+    Ok(ctx)
+}
+
+/// `get_server_certificate(addr, ssl_version, ca_certs, timeout)`: the
+/// server's certificate, PEM. Verified against `ca_certs` when given
+/// (without a hostname check, as in CPython), not verified otherwise; SNI
+/// is sent for `host`.
+pub fn get_server_certificate(
+    addr: (&str, u16),
+    ssl_version: Protocol,
+    ca_certs: Option<&std::path::Path>,
+    timeout: Option<std::time::Duration>,
+) -> Result<String> {
+    use std::net::ToSocketAddrs;
+    let ctx = SslContext::new(ssl_version)?;
+    ctx.set_check_hostname(false)?;
+    match ca_certs {
+        Some(ca) => {
+            ctx.set_verify_mode(VerifyMode::Required)?;
+            ctx.load_verify_locations(Some(ca), None, None)?;
+        }
+        None => ctx.set_verify_mode(VerifyMode::None)?,
+    }
+    let (host, port) = addr;
+    let mut last = None;
+    let mut sock = None;
+    for a in (host, port).to_socket_addrs()? {
+        let r = match timeout {
+            Some(t) => std::net::TcpStream::connect_timeout(&a, t),
+            None => std::net::TcpStream::connect(a),
+        };
+        match r {
+            Ok(s) => {
+                sock = Some(s);
+                break;
+            }
+            Err(e) => last = Some(e),
+        }
+    }
+    let sock = match (sock, last) {
+        (Some(s), _) => s,
+        (None, Some(e)) => return Err(e.into()),
+        (None, None) => {
+            return Err(Error::Os(OsError::other(
+                "getaddrinfo returns an empty list",
+            )))
+        }
+    };
+    sock.set_read_timeout(timeout)?;
+    sock.set_write_timeout(timeout)?;
+    let tls = ctx.wrap_socket(sock, WrapOptions::client(host))?;
+    let der = tls.getpeercert_der()?.unwrap_or_default();
+    Ok(der_cert_to_pem_cert(&der))
+}

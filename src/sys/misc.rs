@@ -115,3 +115,38 @@ pub(crate) fn set_nonblocking(fd: c_int, on: bool) -> std::io::Result<bool> {
         Ok(was)
     }
 }
+
+/// `RAND_bytes`.
+pub(crate) fn rand_bytes(n: usize) -> Result<Vec<u8>, crate::Error> {
+    super::init();
+    let mut buf = vec![0u8; n];
+    for chunk in buf.chunks_mut(1 << 20) {
+        let len = c_int::try_from(chunk.len()).unwrap_or(c_int::MAX);
+        // SAFETY: OpenSSL writes exactly `len` bytes into the chunk.
+        if unsafe { sys::RAND_bytes(chunk.as_mut_ptr(), len) } != 1 {
+            return Err(crate::Error::Ssl(super::err::config_error()));
+        }
+    }
+    Ok(buf)
+}
+
+/// `RAND_status`.
+pub(crate) fn rand_status() -> bool {
+    super::init();
+    // SAFETY: no arguments.
+    unsafe { sys::RAND_status() == 1 }
+}
+
+extern "C" {
+    fn RAND_add(buf: *const libc::c_void, num: c_int, randomness: libc::c_double);
+}
+
+/// `RAND_add`, in chunks of at most `INT_MAX` bytes as CPython does.
+pub(crate) fn rand_add(data: &[u8], entropy: f64) {
+    super::init();
+    for chunk in data.chunks(c_int::MAX as usize) {
+        let len = c_int::try_from(chunk.len()).unwrap_or(c_int::MAX);
+        // SAFETY: OpenSSL reads `len` bytes from the chunk.
+        unsafe { RAND_add(chunk.as_ptr().cast(), len, entropy) };
+    }
+}

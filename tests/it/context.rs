@@ -290,3 +290,17 @@ fn hostile_hostnames_are_typed_errors() {
     let o2 = c.wrap_bio(&i, &o, false, Some("127.000.000.001")).unwrap();
     assert_eq!(o2.server_hostname(), Some("127.000.000.001"));
 }
+
+#[test]
+fn module_functions() {
+    assert_eq!(pyssl::rand_bytes(0).unwrap(), b"");
+    let a = pyssl::rand_bytes(32).unwrap();
+    let b = pyssl::rand_bytes(32).unwrap();
+    assert_eq!(a.len(), 32);
+    assert_ne!(a, b);
+    assert!(pyssl::rand_status());
+    pyssl::rand_add(b"some entropy", 1.5);
+    let u = pyssl::create_unverified_context(Protocol::TlsClient).unwrap();
+    assert!(!u.check_hostname());
+    assert_eq!(u.verify_mode(), VerifyMode::None);
+}
