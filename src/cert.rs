@@ -208,9 +208,107 @@ impl PeerCert {
     }
 }
 
+fn name_json(name: &DistinguishedName) -> String {
+    let rdns: Vec<String> = name
+        .iter()
+        .map(|rdn| {
+            let attrs: Vec<String> = rdn
+                .iter()
+                .map(|(k, v)| {
+                    format!(
+                        "[{}, {}]",
+                        crate::pyfmt::json_str(k),
+                        crate::pyfmt::json_str(v)
+                    )
+                })
+                .collect();
+            format!("[{}]", attrs.join(", "))
+        })
+        .collect();
+    format!("[{}]", rdns.join(", "))
+}
+
+impl PeerCert {
+    /// The dictionary as `json.dumps(cert)` prints it in Python (tuples as
+    /// arrays, keys in CPython's order).
+    pub fn to_json(&self) -> String {
+        let mut parts: Vec<String> = Vec::new();
+        let strs = |v: &[String]| {
+            format!(
+                "[{}]",
+                v.iter()
+                    .map(|s| crate::pyfmt::json_str(s))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            )
+        };
+        if let Some(n) = &self.subject {
+            parts.push(format!("\"subject\": {}", name_json(n)));
+        }
+        if let Some(n) = &self.issuer {
+            parts.push(format!("\"issuer\": {}", name_json(n)));
+        }
+        if let Some(v) = self.version {
+            parts.push(format!("\"version\": {v}"));
+        }
+        for (k, v) in [
+            ("serialNumber", &self.serial_number),
+            ("notBefore", &self.not_before),
+            ("notAfter", &self.not_after),
+        ] {
+            if let Some(v) = v {
+                parts.push(format!("\"{k}\": {}", crate::pyfmt::json_str(v)));
+            }
+        }
+        if let Some(sans) = &self.subject_alt_name {
+            let items: Vec<String> = sans
+                .iter()
+                .map(|g| {
+                    let value = match g {
+                        GeneralName::DirName(n) => name_json(n),
+                        other => crate::pyfmt::json_str(other.text().unwrap_or_default()),
+                    };
+                    format!("[{}, {value}]", crate::pyfmt::json_str(g.python_key()))
+                })
+                .collect();
+            parts.push(format!("\"subjectAltName\": [{}]", items.join(", ")));
+        }
+        for (k, v) in [
+            ("OCSP", &self.ocsp),
+            ("caIssuers", &self.ca_issuers),
+            ("crlDistributionPoints", &self.crl_distribution_points),
+        ] {
+            if let Some(v) = v {
+                parts.push(format!("\"{k}\": {}", strs(v)));
+            }
+        }
+        format!("{{{}}}", parts.join(", "))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn json_is_json_dumps() {
+        let c = PeerCert {
+            subject: Some(vec![vec![(
+                "commonName".into(),
+                "caf\u{e9} \"x\"\0".into(),
+            )]]),
+            subject_alt_name: Some(vec![GeneralName::DirName(vec![vec![(
+                "commonName".into(),
+                "d".into(),
+            )]])]),
+            ..PeerCert::default()
+        };
+        assert_eq!(
+            c.to_json(),
+            "{\"subject\": [[[\"commonName\", \"caf\\u00e9 \\\"x\\\"\\u0000\"]]], \
+             \"subjectAltName\": [[\"DirName\", [[[\"commonName\", \"d\"]]]]]}"
+        );
+    }
 
     #[test]
     fn repr_is_pythons() {

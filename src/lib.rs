@@ -48,7 +48,7 @@ mod hostname;
 mod memorybio;
 mod object;
 mod pure;
-mod pyfmt;
+pub mod pyfmt;
 mod session;
 mod socket;
 mod sys;

@@ -1,5 +1,5 @@
-//! Python's text formatting where error messages need it: `repr()` of a
-//! `str`, as `%r` and `{!r}` print it.
+//! Python's text formatting: `repr()` of a `str` (as `%r` and `{!r}` print
+//! it in error messages) and `json.dumps()` of a `str`.
 
 use icu_properties::props::GeneralCategory;
 use icu_properties::CodePointMapData;
@@ -8,7 +8,8 @@ use icu_properties::CodePointMapData;
 /// single quote and no double quote; backslash escapes for the quote, `\\`,
 /// `\t`, `\n`, `\r`; `\xNN`, `\uNNNN` or `\UNNNNNNNN` for characters that are
 /// not printable (Python's `str.isprintable()`).
-pub(crate) fn repr_str(s: &str) -> String {
+#[doc(alias = "repr")]
+pub fn repr_str(s: &str) -> String {
     let quote = if s.contains('\'') && !s.contains('"') {
         '"'
     } else {
@@ -31,6 +32,34 @@ pub(crate) fn repr_str(s: &str) -> String {
         }
     }
     out.push(quote);
+    out
+}
+
+/// A JSON string literal (what `json.dumps` prints for a str, with
+/// non-ASCII characters escaped as `\uXXXX`).
+#[doc(alias = "json.dumps")]
+pub fn json_str(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + 2);
+    out.push('"');
+    for c in s.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            '\u{8}' => out.push_str("\\b"),
+            '\u{c}' => out.push_str("\\f"),
+            c if (c as u32) < 0x20 || (c as u32) > 0x7e => {
+                let mut buf = [0u16; 2];
+                for u in c.encode_utf16(&mut buf) {
+                    out.push_str(&format!("\\u{u:04x}"));
+                }
+            }
+            c => out.push(c),
+        }
+    }
+    out.push('"');
     out
 }
 

@@ -5,6 +5,7 @@
 
 mod asyncio;
 mod callbacks;
+mod cli;
 mod conformance;
 mod constants;
 mod context;
