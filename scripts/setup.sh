@@ -4,7 +4,8 @@
 # Safe to run again: it installs only what is missing.
 set -euo pipefail
 need=()
-for p in libssl-dev pkg-config openssl; do
+# perl and make build the vendored OpenSSL and OpenSSL 1.1.1 (tests only).
+for p in libssl-dev pkg-config openssl perl make; do
   dpkg -s "$p" >/dev/null 2>&1 || need+=("$p")
 done
 if [ ${#need[@]} -gt 0 ]; then

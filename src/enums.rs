@@ -351,13 +351,12 @@ bitflags::bitflags! {
 }
 
 impl Options {
-    /// `OP_ALL`: OpenSSL's bug workarounds, without
-    /// `SSL_OP_DONT_INSERT_EMPTY_FRAGMENTS` and `SSL_OP_LEGACY_SERVER_CONNECT`.
+    /// `OP_ALL`: OpenSSL's bug workarounds (`SSL_OP_ALL` of the linked
+    /// version) without `SSL_OP_DONT_INSERT_EMPTY_FRAGMENTS`, as CPython
+    /// defines it.
     #[doc(alias = "OP_ALL")]
     pub const ALL: Options = Options::from_bits_retain(
-        (sys::SSL_OP_ALL as u64)
-            & !(sys::SSL_OP_DONT_INSERT_EMPTY_FRAGMENTS as u64)
-            & !(sys::SSL_OP_LEGACY_SERVER_CONNECT as u64),
+        (sys::SSL_OP_ALL as u64) & !(sys::SSL_OP_DONT_INSERT_EMPTY_FRAGMENTS as u64),
     );
     /// `OP_NO_SSLv2` (0 with OpenSSL 1.1+).
     #[doc(alias = "OP_NO_SSLv2")]

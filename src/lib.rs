@@ -330,3 +330,11 @@ pub fn get_server_certificate(
     let der = tls.getpeercert_der()?.unwrap_or_default();
     Ok(der_cert_to_pem_cert(&der))
 }
+
+/// The linked OpenSSL's text for a certificate verification code
+/// (`X509_verify_cert_error_string`): what `verify_message` holds for every
+/// code but 62 and 64, which CPython words itself.
+#[doc(alias = "X509_verify_cert_error_string")]
+pub fn verify_code_message(code: i64) -> Option<String> {
+    sys::err::verify_error_text(code)
+}

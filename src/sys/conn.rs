@@ -362,7 +362,12 @@ impl Conn {
     pub(crate) fn peer_cert_der(&self) -> Option<Vec<u8>> {
         // SAFETY: valid SSL; we own the returned reference and free it.
         unsafe {
+            #[cfg(ossl300)]
             let x = sys::SSL_get1_peer_certificate(self.as_ptr());
+            // 1.1.1's name for the same function (it returns a new
+            // reference too).
+            #[cfg(not(ossl300))]
+            let x = sys::SSL_get_peer_certificate(self.as_ptr());
             if x.is_null() {
                 return None;
             }

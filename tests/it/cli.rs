@@ -95,7 +95,12 @@ fn probe_reports_what_cpython_reports() {
         let _ = srv.wait();
         let a: Value = serde_json::from_slice(&ours.stdout).unwrap();
         let b: Value = serde_json::from_slice(&theirs.stdout).unwrap();
-        assert_eq!(a, b, "{host} with {}", cert.0.display());
+        assert_eq!(
+            super::support::loose(&a),
+            super::support::loose(&b),
+            "{host} with {}",
+            cert.0.display()
+        );
         assert_eq!(ours.status.success(), b.get("error").is_none());
     }
 }

@@ -71,7 +71,12 @@ fn check(scenarios: &str, expected: &str) {
     for (id, e) in &exp {
         let mut d = Vec::new();
         match act.get(id) {
-            Some(a) => diffs(e, a, "", &mut d),
+            Some(a) => diffs(
+                &super::support::loose(e),
+                &super::support::loose(a),
+                "",
+                &mut d,
+            ),
             None => d.push("not run".into()),
         }
         if !d.is_empty() {

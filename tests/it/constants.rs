@@ -18,6 +18,7 @@ fn constants_equal_python() {
         &[],
     );
     let d: Value = serde_json::from_str(&py).unwrap();
+    let same = super::support::same_openssl_as_cpython();
     let ours = [
         ("HAS_SNI", pyssl::HAS_SNI),
         ("HAS_ALPN", pyssl::HAS_ALPN),
@@ -35,16 +36,29 @@ fn constants_equal_python() {
         ("HAS_TLSv1_3", pyssl::HAS_TLSV1_3),
         ("HAS_PHA", pyssl::HAS_PHA),
     ];
+    // The feature flags are the same on every supported version (see
+    // vendor-notes): compare them with Python's even when Python's OpenSSL
+    // differs from ours.
     for (name, v) in ours {
         assert_eq!(d[name], Value::Bool(v), "{name}");
     }
-    assert_eq!(d["OPENSSL_VERSION"], pyssl::openssl_version());
-    assert_eq!(d["OPENSSL_VERSION_NUMBER"], pyssl::openssl_version_number());
     let (a, b, c, e, f) = pyssl::openssl_version_info();
-    assert_eq!(
-        d["OPENSSL_VERSION_INFO"],
-        serde_json::json!([a, b, c, e, f])
-    );
+    if same {
+        assert_eq!(d["OPENSSL_VERSION"], pyssl::openssl_version());
+        assert_eq!(d["OPENSSL_VERSION_NUMBER"], pyssl::openssl_version_number());
+        assert_eq!(
+            d["OPENSSL_VERSION_INFO"],
+            serde_json::json!([a, b, c, e, f])
+        );
+    } else if !super::support::ossl3() {
+        // The 1.1.1w build of tools/openssl111.
+        assert_eq!(pyssl::openssl_version(), "OpenSSL 1.1.1w  11 Sep 2023");
+        assert_eq!(pyssl::openssl_version_number(), 0x1010_117f);
+        assert_eq!((a, b, c, e, f), (1, 1, 1, 23, 15));
+    } else {
+        assert!(pyssl::openssl_version().starts_with("OpenSSL 3."));
+        assert_eq!((a, c, f), (3, 0, 0));
+    }
 }
 
 #[test]
@@ -55,6 +69,16 @@ fn default_verify_paths_equal_python() {
     );
     let d: Value = serde_json::from_str(&py).unwrap();
     let p = pyssl::get_default_verify_paths();
+    if !super::support::same_openssl_as_cpython() {
+        // Another OpenSSL build has its own compiled-in directory.
+        assert_eq!(p.openssl_cafile_env, "SSL_CERT_FILE");
+        assert_eq!(p.openssl_capath_env, "SSL_CERT_DIR");
+        assert!(p.openssl_cafile.ends_with("/cert.pem"), "{p:?}");
+        assert!(p.openssl_capath.ends_with("/certs"), "{p:?}");
+        assert_eq!(d[0], serde_json::json!(p.cafile));
+        assert_eq!(d[1], serde_json::json!(p.capath));
+        return;
+    }
     assert_eq!(
         d,
         serde_json::json!([

@@ -116,7 +116,12 @@ fn verification_failures_carry_codes_and_texts() {
             &p.selfsigned,
             "localhost",
             18,
-            "self-signed certificate".into(),
+            // OpenSSL 1.1.1 spells it without the hyphen.
+            if super::support::ossl3() {
+                "self-signed certificate".into()
+            } else {
+                "self signed certificate".into()
+            },
         ),
     ];
     for (cert, host, code, msg) in cases {
@@ -125,6 +130,13 @@ fn verification_failures_carry_codes_and_texts() {
         assert!(e.is_instance("ValueError") && e.is_instance("OSError"));
         let v = e.cert_verification().unwrap();
         assert_eq!(v.verify_code(), Some(code));
+        // Exact texts for 3.0 and 1.1.1; other versions: the library's own.
+        let known = pyssl::openssl_version_number() < 0x3010_0000;
+        let msg = if known || code == 62 || code == 64 {
+            msg
+        } else {
+            super::support::verify_text(code)
+        };
         assert_eq!(v.verify_message(), Some(msg.as_str()));
         assert_eq!(
             e.to_string(),
@@ -147,6 +159,14 @@ fn ip_literals_send_no_sni_and_check_ip_sans() {
     .unwrap();
     for host in ["127.0.0.1", "::1", "127.000.000.001"] {
         let (port, h) = echo_server(srv.clone());
+        if host == "127.000.000.001" && !super::support::leading_zero_ipv4_is_ip() {
+            // A DNS name for this OpenSSL: sent as SNI, no IP SAN matches.
+            let e = client(port, host).unwrap_err();
+            assert_eq!(e.cert_verification().unwrap().verify_code(), Some(62));
+            let _ = h.join();
+            assert_eq!(seen.lock().unwrap().as_deref(), Some(host));
+            continue;
+        }
         let mut c = client(port, host).unwrap();
         c.sendall(b"x").unwrap();
         assert_eq!(c.recv(1).unwrap(), b"x");
@@ -185,7 +205,10 @@ fn sni_callback_alert_aborts_and_panic_is_an_error() {
     let e = client(port, "localhost").unwrap_err();
     assert_eq!(
         e.to_string(),
-        "[SSL: SSLV3_ALERT_HANDSHAKE_FAILURE] sslv3 alert handshake failure"
+        format!(
+            "[SSL: SSLV3_ALERT_HANDSHAKE_FAILURE] {}",
+            super::support::sslv3_alert("handshake failure")
+        )
     );
     assert!(
         h.join().unwrap(),
@@ -295,10 +318,8 @@ fn ragged_eof_and_close_notify() {
         } else {
             let e = r.unwrap_err();
             assert_eq!(e.python_class(), "SSLEOFError");
-            assert_eq!(
-                e.to_string(),
-                "[SSL: UNEXPECTED_EOF_WHILE_READING] EOF occurred in violation of protocol"
-            );
+            assert_eq!(e.to_string(), super::support::eof_message());
+            assert_eq!(e.ssl_kind(), Some(SslErrorKind::Eof));
         }
     }
     // Clean shutdown: unwrap on both sides, then plain text.
@@ -541,6 +562,12 @@ fn ignore_unexpected_eof_option() {
         )
         .unwrap();
     h.join().unwrap();
-    // With OP_IGNORE_UNEXPECTED_EOF a ragged EOF reads as a clean close.
-    assert_eq!(c.recv(10).unwrap(), b"");
+    if super::support::ossl3() {
+        // With OP_IGNORE_UNEXPECTED_EOF a ragged EOF reads as a clean close.
+        assert_eq!(c.recv(10).unwrap(), b"");
+    } else {
+        // OpenSSL 1.1.1 has no such option: the EOF is an error.
+        let e = c.recv(10).unwrap_err();
+        assert_eq!(e.to_string(), super::support::eof_message());
+    }
 }

@@ -220,8 +220,30 @@ fn same(name: &str, hostname: &str, max_tls12: bool, seq: Vec<Value>) {
     let ours = run_pyssl(hostname, max_tls12, &seq);
     let theirs = run_cpython(hostname, max_tls12, &seq);
     let (o, t) = (ours.as_array().unwrap(), theirs.as_array().unwrap());
+    // With another OpenSSL than CPython's, messages may differ (documented
+    // in vendor-notes); classes and values may not.
+    let exact = super::support::same_openssl_as_cpython();
+    let strip = |v: &Value| {
+        let mut v = v.clone();
+        if !exact {
+            if let Some(m) = v.as_object_mut() {
+                m.remove("message");
+            }
+        }
+        v
+    };
     for (i, (a, b)) in o.iter().zip(t).enumerate() {
-        assert_eq!(a, b, "{name}: step {i} {} differs", seq[i]);
+        // OpenSSL 1.1.1 reports a shutdown after the peer's EOF as
+        // SSL_ERROR_SYSCALL (SSLEOFError), OpenSSL 3 as SSL_ERROR_SSL.
+        let op = seq[i][0].as_str().unwrap_or_default();
+        if !super::support::ossl3()
+            && op.ends_with("unwrap")
+            && a["error"] == "SSLEOFError"
+            && b["error"] == "SSLError"
+        {
+            continue;
+        }
+        assert_eq!(strip(a), strip(b), "{name}: step {i} {} differs", seq[i]);
     }
     assert_eq!(o.len(), t.len());
 }

@@ -155,3 +155,73 @@ pub(crate) fn free_port() -> u16 {
         .unwrap()
         .port()
 }
+
+/// True when pyssl is linked against OpenSSL 3 (the CPython on the machine
+/// uses OpenSSL 3.0; 1.1.1 builds differ in documented ways, see
+/// vendor-notes/openssl-1.1.1.md).
+pub(crate) fn ossl3() -> bool {
+    pyssl::openssl_version_number() >= 0x3000_0000
+}
+
+/// True when pyssl and CPython 3.13 use the same OpenSSL release, so that
+/// every message can be compared exactly.
+pub(crate) fn same_openssl_as_cpython() -> bool {
+    static SAME: OnceLock<bool> = OnceLock::new();
+    *SAME.get_or_init(|| {
+        let n = run_python("import ssl; print(ssl.OPENSSL_VERSION_NUMBER)", &[]);
+        n.trim().parse::<u64>().ok() == Some(pyssl::openssl_version_number())
+    })
+}
+
+/// OpenSSL's text for an unexpected EOF (3.x names the reason).
+pub(crate) fn eof_message() -> &'static str {
+    if ossl3() {
+        "[SSL: UNEXPECTED_EOF_WHILE_READING] EOF occurred in violation of protocol"
+    } else {
+        "EOF occurred in violation of protocol"
+    }
+}
+
+/// A result without its message texts when pyssl's OpenSSL is not
+/// CPython's (compare.py's `--loose`); unchanged otherwise.
+pub(crate) fn loose(v: &serde_json::Value) -> serde_json::Value {
+    fn strip(v: &serde_json::Value) -> serde_json::Value {
+        match v {
+            serde_json::Value::Object(m) => m
+                .iter()
+                .filter(|(k, _)| *k != "message" && *k != "verify_message")
+                .map(|(k, x)| (k.clone(), strip(x)))
+                .collect(),
+            serde_json::Value::Array(a) => a.iter().map(strip).collect(),
+            other => other.clone(),
+        }
+    }
+    if same_openssl_as_cpython() {
+        v.clone()
+    } else {
+        strip(v)
+    }
+}
+
+/// The text OpenSSL gives an `SSLV3_ALERT_*` reason: `"sslv3 alert NAME"`
+/// up to 3.1, `"ssl/tls alert NAME"` from 3.2 on (seen with the vendored
+/// 3.6; see vendor-notes).
+pub(crate) fn sslv3_alert(name: &str) -> String {
+    if pyssl::openssl_version_number() >= 0x3020_0000 {
+        format!("ssl/tls alert {name}")
+    } else {
+        format!("sslv3 alert {name}")
+    }
+}
+
+/// The linked library's text for a verify code (`X509_verify_cert_error_string`).
+pub(crate) fn verify_text(code: i64) -> String {
+    pyssl::verify_code_message(code).unwrap_or_default()
+}
+
+/// Whether the linked OpenSSL's IP parser (`a2i_IPADDRESS`) reads
+/// `127.000.000.001` as an IP address: 1.1.1 and 3.0 do (sscanf), the
+/// vendored 3.6 does not (its rewritten parser refuses leading zeros).
+pub(crate) fn leading_zero_ipv4_is_ip() -> bool {
+    pyssl::openssl_version_number() < 0x3020_0000
+}
