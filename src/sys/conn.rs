@@ -574,15 +574,39 @@ impl Session {
 }
 
 impl Conn {
-    /// `SSL_get1_session`: the connection's session, `None` before one
-    /// exists.
+    /// The connection's session, `None` before one exists: a deep copy
+    /// (i2d/d2i of `SSL_get1_session`), as CPython makes, because OpenSSL
+    /// marks a connection's own session not resumable when that connection
+    /// is freed without a shutdown.
     pub(crate) fn session(&self) -> Option<Session> {
-        // SAFETY: valid SSL; we own the returned reference.
-        let p = unsafe { ffi::SSL_get1_session(self.as_ptr()) };
-        NonNull::new(p).map(|ptr| Session {
-            ptr,
-            ctx: self.ctx_id(),
-        })
+        // SAFETY: valid SSL; we own the returned reference and free it after
+        // serialising it; the copy is a new object we own.
+        unsafe {
+            let orig = ffi::SSL_get1_session(self.as_ptr());
+            if orig.is_null() {
+                return None;
+            }
+            let len = sys::i2d_SSL_SESSION(orig, ptr::null_mut());
+            let copy = match usize::try_from(len) {
+                Ok(n) if n > 0 => {
+                    let mut buf = vec![0u8; n];
+                    let mut w = buf.as_mut_ptr();
+                    if sys::i2d_SSL_SESSION(orig, &mut w) == len {
+                        let mut r = buf.as_ptr();
+                        sys::d2i_SSL_SESSION(ptr::null_mut(), &mut r, c_long::from(len))
+                    } else {
+                        ptr::null_mut()
+                    }
+                }
+                _ => ptr::null_mut(),
+            };
+            sys::SSL_SESSION_free(orig);
+            err::clear();
+            NonNull::new(copy).map(|ptr| Session {
+                ptr,
+                ctx: self.ctx_id(),
+            })
+        }
     }
 
     /// `SSL_set_session`.

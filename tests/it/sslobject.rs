@@ -431,3 +431,41 @@ fn sslobject_unwrap() {
     c_in.write(&s_out.read(None).unwrap()).unwrap();
     client.unwrap().unwrap();
 }
+
+#[test]
+fn sslobject_session_resumption() {
+    let p = pki();
+    let cctx = SslContext::new(Protocol::TlsClient).unwrap();
+    cctx.load_verify_locations(Some(&p.ca), None, None).unwrap();
+    let sctx = SslContext::new(Protocol::TlsServer).unwrap();
+    sctx.load_cert_chain(&p.leaf.0, Some(&p.leaf.1), None)
+        .unwrap();
+    let run = |session: Option<&pyssl::SslSession>| {
+        let b = || MemoryBio::new().unwrap();
+        let (ci, co, si, so) = (b(), b(), b(), b());
+        let mut c = cctx.wrap_bio(&ci, &co, false, Some("localhost")).unwrap();
+        if let Some(s) = session {
+            c.set_session(s).unwrap();
+        }
+        let mut s = sctx.wrap_bio(&si, &so, true, None).unwrap();
+        let (mut cd, mut sd) = (false, false);
+        while !(cd && sd) {
+            if !cd {
+                cd = c.do_handshake().is_ok();
+            }
+            si.write(&co.read(None).unwrap()).unwrap();
+            if !sd {
+                sd = s.do_handshake().is_ok();
+            }
+            ci.write(&so.read(None).unwrap()).unwrap();
+        }
+        let e = c.read(1).unwrap_err();
+        assert_eq!(e.python_class(), "SSLWantReadError");
+        (c.session().unwrap(), c.session_reused())
+    };
+    let (session, reused) = run(None);
+    assert!(!reused);
+    assert!(session.has_ticket());
+    let (_, reused) = run(Some(&session));
+    assert!(reused, "resumed over memory BIOs");
+}

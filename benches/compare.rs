@@ -1,0 +1,732 @@
+//! pyssl against raw rust-openssl and CPython 3.13's `ssl`, interleaved.
+//!
+//! `cargo bench` (release build). Each measurement runs the contestants in
+//! turn (A B C A B C ...) for `ROUNDS` rounds after a warm-up round, and
+//! prints the median, min–max and the median of the per-round ratios.
+//! Set `PYSSL_BENCH_ROUNDS` / `PYSSL_BENCH_SECS` to change the defaults
+//! (5 rounds of 1 s). CPython runs as a subprocess timing its own loop
+//! (`$PYSSL_PYTHON313` or pyenv's 3.13).
+
+use std::cell::RefCell;
+use std::collections::VecDeque;
+use std::io::{self, Read, Write};
+use std::net::{TcpListener, TcpStream};
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::rc::Rc;
+use std::sync::Arc;
+use std::thread;
+use std::time::{Duration, Instant};
+
+use openssl::ssl::{
+    HandshakeError, MidHandshakeSslStream, Ssl, SslContext as RawCtx, SslContextBuilder,
+    SslFiletype, SslMethod, SslSession as RawSession, SslStream, SslVerifyMode, SslVersion,
+};
+use pyssl::testing::{CertificateAuthority, LeafSpec, TempDir};
+use pyssl::{MemoryBio, Protocol, SslContext, SslObject, WrapOptions};
+
+const HOST: &str = "localhost";
+
+fn rounds() -> usize {
+    std::env::var("PYSSL_BENCH_ROUNDS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(5)
+}
+
+fn secs() -> f64 {
+    std::env::var("PYSSL_BENCH_SECS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(1.0)
+}
+
+struct Files {
+    _dir: TempDir,
+    ca: PathBuf,
+    chain: PathBuf,
+    key: PathBuf,
+}
+
+fn files() -> Files {
+    let dir = TempDir::new("pyssl-bench").expect("temp dir");
+    let root = CertificateAuthority::new("bench root").unwrap();
+    let inter = root.intermediate("bench intermediate").unwrap();
+    let ca = dir.write("ca.pem", root.cert_pem()).unwrap();
+    let (chain, key) = inter
+        .issue(&LeafSpec::server(HOST))
+        .unwrap()
+        .write_to(dir.path(), "leaf")
+        .unwrap();
+    Files {
+        _dir: dir,
+        ca,
+        chain,
+        key,
+    }
+}
+
+// ---------------------------------------------------------------------------
+// pyssl
+
+struct Py {
+    cli: SslContext,
+    srv: SslContext,
+}
+
+fn py_contexts(f: &Files) -> Py {
+    let cli = SslContext::new(Protocol::TlsClient).unwrap();
+    cli.load_verify_locations(Some(&f.ca), None, None).unwrap();
+    cli.set_ecdh_curve("X25519").unwrap();
+    let srv = SslContext::new(Protocol::TlsServer).unwrap();
+    srv.load_cert_chain(&f.chain, Some(&f.key), None).unwrap();
+    srv.set_ecdh_curve("X25519").unwrap();
+    Py { cli, srv }
+}
+
+struct PyPair {
+    c: SslObject,
+    s: SslObject,
+    ci: MemoryBio,
+    co: MemoryBio,
+    si: MemoryBio,
+    so: MemoryBio,
+}
+
+fn pump(from: &MemoryBio, to: &MemoryBio) {
+    if from.pending() > 0 {
+        to.write(&from.read(None).unwrap()).unwrap();
+    }
+}
+
+fn py_pair(p: &Py, session: Option<&pyssl::SslSession>) -> PyPair {
+    let b = || MemoryBio::new().unwrap();
+    let (ci, co, si, so) = (b(), b(), b(), b());
+    let mut c = p.cli.wrap_bio(&ci, &co, false, Some(HOST)).unwrap();
+    if let Some(s) = session {
+        c.set_session(s).unwrap();
+    }
+    let s = p.srv.wrap_bio(&si, &so, true, None).unwrap();
+    PyPair {
+        c,
+        s,
+        ci,
+        co,
+        si,
+        so,
+    }
+}
+
+fn py_handshake(x: &mut PyPair) {
+    let (mut cd, mut sd) = (false, false);
+    while !(cd && sd) {
+        if !cd {
+            cd = x.c.do_handshake().is_ok();
+        }
+        pump(&x.co, &x.si);
+        if !sd {
+            sd = x.s.do_handshake().is_ok();
+        }
+        pump(&x.so, &x.ci);
+    }
+}
+
+// ---------------------------------------------------------------------------
+// raw rust-openssl over an in-memory pipe (VecDeque slice copies)
+
+#[derive(Clone, Debug)]
+struct Pipe {
+    rx: Rc<RefCell<VecDeque<u8>>>,
+    tx: Rc<RefCell<VecDeque<u8>>>,
+}
+
+impl Read for Pipe {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        let mut rx = self.rx.borrow_mut();
+        if rx.is_empty() {
+            return Err(io::ErrorKind::WouldBlock.into());
+        }
+        rx.read(buf)
+    }
+}
+
+impl Write for Pipe {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        self.tx.borrow_mut().extend(buf);
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> io::Result<()> {
+        Ok(())
+    }
+}
+
+fn pipes() -> (Pipe, Pipe) {
+    let a = Rc::new(RefCell::new(VecDeque::new()));
+    let b = Rc::new(RefCell::new(VecDeque::new()));
+    (
+        Pipe {
+            rx: a.clone(),
+            tx: b.clone(),
+        },
+        Pipe { rx: b, tx: a },
+    )
+}
+
+struct Raw {
+    cli: RawCtx,
+    srv: RawCtx,
+}
+
+fn raw_contexts(f: &Files) -> Raw {
+    let mut c = SslContextBuilder::new(SslMethod::tls_client()).unwrap();
+    c.set_verify(SslVerifyMode::PEER | SslVerifyMode::FAIL_IF_NO_PEER_CERT);
+    c.set_ca_file(&f.ca).unwrap();
+    c.set_groups_list("X25519").unwrap();
+    c.set_min_proto_version(Some(SslVersion::TLS1_2)).unwrap();
+    c.set_cipher_list(pyssl::DEFAULT_CIPHERS).unwrap();
+    c.set_session_cache_mode(openssl::ssl::SslSessionCacheMode::CLIENT);
+    let mut s = SslContextBuilder::new(SslMethod::tls_server()).unwrap();
+    s.set_certificate_chain_file(&f.chain).unwrap();
+    s.set_private_key_file(&f.key, SslFiletype::PEM).unwrap();
+    s.set_groups_list("X25519").unwrap();
+    s.set_min_proto_version(Some(SslVersion::TLS1_2)).unwrap();
+    s.set_cipher_list(pyssl::DEFAULT_CIPHERS).unwrap();
+    Raw {
+        cli: c.build(),
+        srv: s.build(),
+    }
+}
+
+fn raw_client_ssl(r: &Raw, session: Option<&RawSession>) -> Ssl {
+    let mut ssl = Ssl::new(&r.cli).unwrap();
+    ssl.set_hostname(HOST).unwrap();
+    ssl.param_mut().set_host(HOST).unwrap();
+    if let Some(s) = session {
+        // SAFETY: the session comes from a connection of the same context.
+        unsafe { ssl.set_session(s).unwrap() };
+    }
+    ssl
+}
+
+enum Hs<S> {
+    Done(SslStream<S>),
+    Mid(MidHandshakeSslStream<S>),
+}
+
+fn step<S: Read + Write + std::fmt::Debug>(r: Result<SslStream<S>, HandshakeError<S>>) -> Hs<S> {
+    match r {
+        Ok(s) => Hs::Done(s),
+        Err(HandshakeError::WouldBlock(m)) => Hs::Mid(m),
+        Err(e) => panic!("raw handshake: {e}"),
+    }
+}
+
+fn raw_handshake(r: &Raw, session: Option<&RawSession>) -> (SslStream<Pipe>, SslStream<Pipe>) {
+    let (cp, sp) = pipes();
+    let mut c = step(raw_client_ssl(r, session).connect(cp));
+    let mut s = step(Ssl::new(&r.srv).unwrap().accept(sp));
+    loop {
+        c = match c {
+            Hs::Mid(m) => step(m.handshake()),
+            done => done,
+        };
+        s = match s {
+            Hs::Mid(m) => step(m.handshake()),
+            done => done,
+        };
+        if let (Hs::Done(_), Hs::Done(_)) = (&c, &s) {
+            break;
+        }
+    }
+    match (c, s) {
+        (Hs::Done(c), Hs::Done(s)) => (c, s),
+        _ => unreachable!(),
+    }
+}
+
+// ---------------------------------------------------------------------------
+// CPython
+
+fn python313() -> Option<PathBuf> {
+    if let Some(p) = std::env::var_os("PYSSL_PYTHON313") {
+        return Some(PathBuf::from(p));
+    }
+    let out = Command::new("pyenv")
+        .args(["prefix", "3.13"])
+        .output()
+        .ok()?;
+    let p = Path::new(String::from_utf8_lossy(&out.stdout).trim()).join("bin/python3");
+    p.exists().then_some(p)
+}
+
+const PY_BENCH: &str = r#"
+import socket, ssl, sys, threading, time
+kind, secs, ca, chain, key = sys.argv[1], float(sys.argv[2]), sys.argv[3], sys.argv[4], sys.argv[5]
+cli = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT); cli.load_verify_locations(ca); cli.set_ecdh_curve("X25519")
+srv = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER); srv.load_cert_chain(chain, key); srv.set_ecdh_curve("X25519")
+def pair(session=None):
+    ci, co, si, so = ssl.MemoryBIO(), ssl.MemoryBIO(), ssl.MemoryBIO(), ssl.MemoryBIO()
+    c = cli.wrap_bio(ci, co, server_hostname="localhost", session=session)
+    s = srv.wrap_bio(si, so, server_side=True)
+    return c, s, ci, co, si, so
+def hs(c, s, ci, co, si, so):
+    cd = sd = False
+    while not (cd and sd):
+        if not cd:
+            try: c.do_handshake(); cd = True
+            except ssl.SSLWantReadError: pass
+        if co.pending: si.write(co.read())
+        if not sd:
+            try: s.do_handshake(); sd = True
+            except ssl.SSLWantReadError: pass
+        if so.pending: ci.write(so.read())
+def timed(f):
+    n = 0; t0 = time.perf_counter()
+    while time.perf_counter() - t0 < secs:
+        f(); n += 1
+    return n / (time.perf_counter() - t0)
+if kind == "mem":
+    print(timed(lambda: hs(*pair())))
+elif kind == "resumed":
+    p = pair(); hs(*p)
+    try: p[0].read(1)
+    except ssl.SSLWantReadError: pass
+    sess = p[0].session
+    def one():
+        q = pair(sess); hs(*q)
+        assert q[0].session_reused
+    print(timed(one))
+elif kind == "tcp":
+    l = socket.create_server(("127.0.0.1", 0)); port = l.getsockname()[1]
+    def serve():
+        while True:
+            conn, _ = l.accept()
+            try:
+                t = srv.wrap_socket(conn, server_side=True)
+                t.recv(1); t.close()
+            except OSError:
+                pass
+    threading.Thread(target=serve, daemon=True).start()
+    def one():
+        with cli.wrap_socket(socket.create_connection(("127.0.0.1", port)), server_hostname="localhost") as t:
+            t.sendall(b"x")
+    print(timed(one))
+elif kind == "bulk":
+    c, s, ci, co, si, so = p = pair(); hs(*p)
+    total = int(sys.argv[6]); chunk = b"x" * 16384; buf = bytearray(16384)
+    t0 = time.perf_counter(); sent = 0
+    while sent < total:
+        c.write(chunk); sent += len(chunk)
+        si.write(co.read())
+        while True:
+            try: s.read(16384, buf)
+            except ssl.SSLWantReadError: break
+    print(total / (time.perf_counter() - t0))
+elif kind == "getpeercert":
+    p = pair(); hs(*p); c = p[0]
+    print(timed(lambda: c.getpeercert()))
+"#;
+
+fn cpython(kind: &str, f: &Files, extra: &[&str]) -> Option<f64> {
+    let py = python313()?;
+    let out = Command::new(py)
+        .arg("-c")
+        .arg(PY_BENCH)
+        .arg(kind)
+        .arg(secs().to_string())
+        .arg(&f.ca)
+        .arg(&f.chain)
+        .arg(&f.key)
+        .args(extra)
+        .output()
+        .ok()?;
+    String::from_utf8_lossy(&out.stdout).trim().parse().ok()
+}
+
+fn cpython_legacy_match(n: usize) -> Option<f64> {
+    let out = Command::new("python3")
+        .arg("-c")
+        .arg(format!(
+            "import ssl, time, warnings\nwarnings.simplefilter('ignore')\n\
+             cert = {{'subject': ((('commonName', 'example.com'),),), 'subjectAltName': \
+             (('DNS', 'example.com'), ('DNS', '*.example.org'), ('IP Address', '127.0.0.1'))}}\n\
+             t0 = time.perf_counter()\nfor _ in range({n}): ssl.match_hostname(cert, 'www.example.org')\n\
+             print({n} / (time.perf_counter() - t0))"
+        ))
+        .output()
+        .ok()?;
+    String::from_utf8_lossy(&out.stdout).trim().parse().ok()
+}
+
+// ---------------------------------------------------------------------------
+// measurement
+
+/// Runs `f` repeatedly for the configured time; returns operations/s.
+fn timed(mut f: impl FnMut()) -> f64 {
+    let d = Duration::from_secs_f64(secs());
+    let t0 = Instant::now();
+    let mut n = 0u64;
+    while t0.elapsed() < d {
+        f();
+        n += 1;
+    }
+    n as f64 / t0.elapsed().as_secs_f64()
+}
+
+fn median(mut v: Vec<f64>) -> f64 {
+    v.sort_by(|a, b| a.total_cmp(b));
+    if v.is_empty() {
+        return f64::NAN;
+    }
+    let m = v.len() / 2;
+    if v.len() % 2 == 1 {
+        v[m]
+    } else {
+        (v[m - 1] + v[m]) / 2.0
+    }
+}
+
+type Contestant<'a> = (&'a str, Box<dyn FnMut() -> Option<f64> + 'a>);
+
+/// Interleaves the contestants for warm-up + `rounds()` rounds and prints a
+/// table row per contestant (median, min–max, median ratio to the first).
+fn compare(title: &str, unit: &str, mut cs: Vec<Contestant<'_>>) {
+    for (_, f) in cs.iter_mut() {
+        let _ = f(); // warm-up
+    }
+    let mut results: Vec<Vec<f64>> = vec![Vec::new(); cs.len()];
+    for _ in 0..rounds() {
+        for (i, (_, f)) in cs.iter_mut().enumerate() {
+            if let Some(v) = f() {
+                results[i].push(v);
+            }
+        }
+    }
+    println!("\n{title} ({unit}, {} rounds)", rounds());
+    println!(
+        "  {:<22} {:>14} {:>26} {:>16}",
+        "contestant", "median", "min – max", "ratio to first"
+    );
+    let first = results[0].clone();
+    for (i, (name, _)) in cs.iter().enumerate() {
+        let r = &results[i];
+        if r.is_empty() {
+            println!("  {name:<22} {:>14}", "n/a");
+            continue;
+        }
+        let ratios: Vec<f64> = r.iter().zip(&first).map(|(a, b)| a / b).collect();
+        let (lo, hi) = r
+            .iter()
+            .fold((f64::MAX, f64::MIN), |(l, h), &x| (l.min(x), h.max(x)));
+        println!(
+            "  {name:<22} {:>14.1} {:>12.1} – {:<11.1} {:>14.3}",
+            median(r.clone()),
+            lo,
+            hi,
+            median(ratios)
+        );
+    }
+}
+
+fn rss_kib() -> u64 {
+    let s = std::fs::read_to_string("/proc/self/statm").unwrap_or_default();
+    let pages: u64 = s
+        .split_whitespace()
+        .nth(1)
+        .and_then(|x| x.parse().ok())
+        .unwrap_or(0);
+    pages * 4
+}
+
+fn main() {
+    let f = files();
+    let py = py_contexts(&f);
+    let raw = raw_contexts(&f);
+    println!("pyssl benchmarks on {}", pyssl::openssl_version());
+
+    // Full TLS 1.3 handshakes over memory BIOs.
+    compare(
+        "full TLS 1.3 handshakes, memory BIOs",
+        "handshakes/s",
+        vec![
+            (
+                "pyssl",
+                Box::new(|| {
+                    Some(timed(|| {
+                        let mut x = py_pair(&py, None);
+                        py_handshake(&mut x);
+                    }))
+                }),
+            ),
+            (
+                "raw rust-openssl",
+                Box::new(|| {
+                    Some(timed(|| {
+                        let _ = raw_handshake(&raw, None);
+                    }))
+                }),
+            ),
+            ("CPython 3.13", Box::new(|| cpython("mem", &f, &[]))),
+        ],
+    );
+
+    // Resumed handshakes (TLS 1.3 tickets).
+    let mut first = py_pair(&py, None);
+    py_handshake(&mut first);
+    let _ = first.c.read(1);
+    let session = first.c.session().expect("session");
+    let (mut rc, _rs) = {
+        let (mut c, mut s) = raw_handshake(&raw, None);
+        s.ssl_write(b"x").unwrap();
+        let mut b = [0u8; 1];
+        let _ = c.ssl_read(&mut b);
+        (c, s)
+    };
+    let raw_session = rc.ssl().session().expect("raw session").to_owned();
+    let _ = rc.ssl_write(b"");
+    compare(
+        "resumed TLS 1.3 handshakes, memory BIOs",
+        "handshakes/s",
+        vec![
+            (
+                "pyssl",
+                Box::new(|| {
+                    Some(timed(|| {
+                        let mut x = py_pair(&py, Some(&session));
+                        py_handshake(&mut x);
+                        assert!(x.c.session_reused());
+                    }))
+                }),
+            ),
+            (
+                "raw rust-openssl",
+                Box::new(|| {
+                    Some(timed(|| {
+                        let (c, _s) = raw_handshake(&raw, Some(&raw_session));
+                        assert!(c.ssl().session_reused());
+                    }))
+                }),
+            ),
+            ("CPython 3.13", Box::new(|| cpython("resumed", &f, &[]))),
+        ],
+    );
+
+    // Full handshakes over loopback TCP (a server thread per contestant).
+    let py_port = {
+        let l = TcpListener::bind(("127.0.0.1", 0)).unwrap();
+        let port = l.local_addr().unwrap().port();
+        let srv = py.srv.clone();
+        thread::spawn(move || {
+            for s in l.incoming().flatten() {
+                if let Ok(mut t) = srv.wrap_socket(s, WrapOptions::server()) {
+                    let _ = t.recv(1);
+                }
+            }
+        });
+        port
+    };
+    let raw_port = {
+        let l = TcpListener::bind(("127.0.0.1", 0)).unwrap();
+        let port = l.local_addr().unwrap().port();
+        let srv = raw.srv.clone();
+        thread::spawn(move || {
+            for s in l.incoming().flatten() {
+                if let Ok(mut t) = Ssl::new(&srv).unwrap().accept(s) {
+                    let mut b = [0u8; 1];
+                    let _ = t.ssl_read(&mut b);
+                }
+            }
+        });
+        port
+    };
+    compare(
+        "full TLS 1.3 handshakes, loopback TCP",
+        "handshakes/s",
+        vec![
+            (
+                "pyssl",
+                Box::new(|| {
+                    Some(timed(|| {
+                        let s = TcpStream::connect(("127.0.0.1", py_port)).unwrap();
+                        let mut t = py.cli.wrap_socket(s, WrapOptions::client(HOST)).unwrap();
+                        t.sendall(b"x").unwrap();
+                    }))
+                }),
+            ),
+            (
+                "raw rust-openssl",
+                Box::new(|| {
+                    Some(timed(|| {
+                        let s = TcpStream::connect(("127.0.0.1", raw_port)).unwrap();
+                        let mut t = raw_client_ssl(&raw, None).connect(s).unwrap();
+                        t.ssl_write(b"x").unwrap();
+                    }))
+                }),
+            ),
+            ("CPython 3.13", Box::new(|| cpython("tcp", &f, &[]))),
+        ],
+    );
+
+    // Bulk: 256 MiB client -> server, 16 KiB writes, TLS_AES_256_GCM_SHA384.
+    const TOTAL: usize = 256 << 20;
+    let chunk = vec![0x5au8; 16 * 1024];
+    compare(
+        "bulk transfer, memory BIOs, 256 MiB in 16 KiB writes",
+        "MB/s",
+        vec![
+            (
+                "pyssl",
+                Box::new(|| {
+                    let mut x = py_pair(&py, None);
+                    py_handshake(&mut x);
+                    assert_eq!(x.c.cipher().unwrap().name, "TLS_AES_256_GCM_SHA384");
+                    let mut buf = vec![0u8; 16 * 1024];
+                    let t0 = Instant::now();
+                    let mut sent = 0;
+                    while sent < TOTAL {
+                        sent += x.c.write(&chunk).unwrap();
+                        pump(&x.co, &x.si);
+                        while x.s.read_into(&mut buf).is_ok() {}
+                    }
+                    Some(TOTAL as f64 / t0.elapsed().as_secs_f64() / 1e6)
+                }),
+            ),
+            (
+                "raw rust-openssl",
+                Box::new(|| {
+                    let (mut c, mut s) = raw_handshake(&raw, None);
+                    let mut buf = vec![0u8; 16 * 1024];
+                    let t0 = Instant::now();
+                    let mut sent = 0;
+                    while sent < TOTAL {
+                        sent += c.ssl_write(&chunk).unwrap();
+                        while s.ssl_read(&mut buf).is_ok() {}
+                    }
+                    Some(TOTAL as f64 / t0.elapsed().as_secs_f64() / 1e6)
+                }),
+            ),
+            (
+                "CPython 3.13",
+                Box::new(|| cpython("bulk", &f, &[&TOTAL.to_string()]).map(|b| b / 1e6)),
+            ),
+        ],
+    );
+    if let Ok(out) = Command::new("openssl")
+        .args([
+            "speed",
+            "-evp",
+            "aes-256-gcm",
+            "-bytes",
+            "16384",
+            "-seconds",
+            "2",
+        ])
+        .output()
+    {
+        let text = String::from_utf8_lossy(&out.stdout);
+        if let Some(line) = text.lines().find(|l| l.starts_with("AES-256-GCM")) {
+            if let Some(v) = line.split_whitespace().last() {
+                let kbs: f64 = v.trim_end_matches('k').parse().unwrap_or(0.0);
+                println!(
+                    "  ceiling: openssl speed {:.1} MB/s one way; encrypt+decrypt on one core: {:.1} MB/s",
+                    kbs * 1000.0 / 1e6,
+                    kbs * 1000.0 / 2e6
+                );
+            }
+        }
+    }
+
+    // Memory per established idle connection.
+    const CONNS: usize = 1000;
+    let before = rss_kib();
+    let mut keep = Vec::with_capacity(CONNS);
+    for _ in 0..CONNS {
+        let mut x = py_pair(&py, None);
+        py_handshake(&mut x);
+        keep.push(x);
+    }
+    let py_kib = (rss_kib() - before) as f64 / CONNS as f64;
+    drop(keep);
+    let before = rss_kib();
+    let mut keep = Vec::with_capacity(CONNS);
+    for _ in 0..CONNS {
+        keep.push(raw_handshake(&raw, None));
+    }
+    let raw_kib = (rss_kib() - before) as f64 / CONNS as f64;
+    drop(keep);
+    println!(
+        "\nmemory per established idle connection pair (RSS over {CONNS}): pyssl {py_kib:.1} KiB, raw rust-openssl {raw_kib:.1} KiB, difference {:.1} KiB",
+        py_kib - raw_kib
+    );
+
+    // Handshakes on 2 threads vs 1.
+    let py_arc = Arc::new(py_contexts(&f));
+    let run_threads = |n: usize| {
+        let t0 = Instant::now();
+        let handles: Vec<_> = (0..n)
+            .map(|_| {
+                let p = py_arc.clone();
+                thread::spawn(move || {
+                    timed(|| {
+                        let mut x = py_pair(&p, None);
+                        py_handshake(&mut x);
+                    })
+                })
+            })
+            .collect();
+        let total: f64 = handles.into_iter().map(|h| h.join().unwrap()).sum();
+        let _ = t0;
+        total
+    };
+    compare(
+        "pyssl handshakes, 2 threads vs 1 (memory BIOs)",
+        "handshakes/s",
+        vec![
+            ("1 thread", Box::new(|| Some(run_threads(1)))),
+            ("2 threads", Box::new(|| Some(run_threads(2)))),
+        ],
+    );
+
+    // getpeercert() decoding and the legacy matcher.
+    let mut x = py_pair(&py, None);
+    py_handshake(&mut x);
+    compare(
+        "getpeercert() on an established connection",
+        "calls/s",
+        vec![
+            (
+                "pyssl",
+                Box::new(|| {
+                    Some(timed(|| {
+                        let _ = x.c.getpeercert().unwrap();
+                    }))
+                }),
+            ),
+            ("CPython 3.13", Box::new(|| cpython("getpeercert", &f, &[]))),
+        ],
+    );
+    let cert = pyssl::PeerCert {
+        subject: Some(vec![vec![("commonName".into(), "example.com".into())]]),
+        subject_alt_name: Some(vec![
+            pyssl::GeneralName::Dns("example.com".into()),
+            pyssl::GeneralName::Dns("*.example.org".into()),
+            pyssl::GeneralName::IpAddress("127.0.0.1".into()),
+        ]),
+        ..Default::default()
+    };
+    compare(
+        "legacy match_hostname",
+        "calls/s",
+        vec![
+            (
+                "pyssl",
+                Box::new(|| {
+                    Some(timed(|| {
+                        pyssl::match_hostname(&cert, "www.example.org").unwrap();
+                    }))
+                }),
+            ),
+            ("CPython 3.11", Box::new(|| cpython_legacy_match(200_000))),
+        ],
+    );
+}
