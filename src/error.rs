@@ -52,7 +52,7 @@ impl Error {
         match self {
             Error::Ssl(e) => e.kind().python_class(),
             Error::CertVerification(_) => "SSLCertVerificationError",
-            Error::Value(_) => "ValueError",
+            Error::Value(e) => e.python_class(),
             Error::Type(_) => "TypeError",
             Error::Unicode(e) => e.python_class(),
             Error::Os(e) => e.python_class(),
@@ -147,7 +147,7 @@ fn python_base(class: &str) -> Option<&'static str> {
         | "ConnectionAbortedError"
         | "BrokenPipeError" => "ConnectionError",
         "UnicodeEncodeError" | "UnicodeDecodeError" => "UnicodeError",
-        "UnicodeError" => "ValueError",
+        "UnicodeError" | "Error" => "ValueError",
         "OSError" | "ValueError" | "TypeError" => "Exception",
         "Exception" => "BaseException",
         _ => return None,
@@ -455,10 +455,12 @@ impl fmt::Display for SslCertVerificationError {
 
 impl std::error::Error for SslCertVerificationError {}
 
-/// Python's `ValueError`.
+/// Python's `ValueError` (or a subclass CPython raises, such as
+/// `binascii.Error`).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ValueError {
     message: String,
+    class: &'static str,
 }
 
 impl ValueError {
@@ -466,7 +468,23 @@ impl ValueError {
     pub fn new(message: impl Into<String>) -> Self {
         ValueError {
             message: message.into(),
+            class: "ValueError",
         }
+    }
+
+    /// An instance of a `ValueError` subclass (`"Error"` for
+    /// `binascii.Error`).
+    pub(crate) fn with_class(class: &'static str, message: impl Into<String>) -> Self {
+        ValueError {
+            message: message.into(),
+            class,
+        }
+    }
+
+    /// The Python class name (`"ValueError"`, or `"Error"` for
+    /// `binascii.Error`).
+    pub fn python_class(&self) -> &'static str {
+        self.class
     }
 
     /// The message.
