@@ -164,7 +164,8 @@ mod tests {
             der_cert_to_pem_cert(b""),
             "-----BEGIN CERTIFICATE-----\n-----END CERTIFICATE-----\n"
         );
-        let cases: &[(&str, Result<&[u8], (&str, &str)>)] = &[
+        type Case<'a> = (&'a str, Result<&'a [u8], (&'a str, &'a str)>);
+        let cases: &[Case<'_>] = &[
             ("YWJj", Ok(b"abc")),
             ("YWJ", Err(("Error", "Incorrect padding"))),
             (
