@@ -15,8 +15,8 @@ use std::fmt::Write as _;
 use std::fs;
 use std::path::{Path, PathBuf};
 
-// TEMP-OIDS #[path = "build/oids.rs"]
-// TEMP-OIDS mod oids;
+#[path = "build/oids.rs"]
+mod oids;
 
 /// Version cfgs: (name, minimum OPENSSL_VERSION_NUMBER).
 const VERSION_CFGS: &[(&str, u64)] = &[
@@ -106,7 +106,7 @@ fn main() {
 
     let err_h = find_err_headers(&includes);
     fs::write(out.join("err_data.rs"), error_tables(&err_h)).expect("write err_data.rs");
-    // TEMP-OIDS oids::generate(&includes, &out.join("oids.rs")).expect("generate oids.rs");
+    oids::generate(&includes, &out.join("oids.rs")).expect("generate oids.rs");
 }
 
 /// The include directories of the linked OpenSSL: openssl-sys's

@@ -290,10 +290,7 @@ fn pem_blocks(text: &str) -> Vec<&str> {
 /// file, decoded.
 fn decode_cert_file(p: &str) -> Run<Result<PeerCert, Error>> {
     let text = read_text(p)?;
-    let Some(block) = pem_blocks(&text).first().copied() else {
-        return broken(format!("{p}: no certificate"));
-    };
-    Ok(pyssl::pem_cert_to_der_cert(block).and_then(|der| pyssl::decode_certificate(&der)))
+    Ok(pyssl::decode_pem_certificate(&text))
 }
 
 /// `cadata` of a scenario: `"pem:FILE"`, `"der:FILE"` or a literal string.

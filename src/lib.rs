@@ -338,3 +338,16 @@ pub fn get_server_certificate(
 pub fn verify_code_message(code: i64) -> Option<String> {
     sys::err::verify_error_text(code)
 }
+
+/// CPython's `_ssl._test_decode_cert` on a PEM text: the first certificate
+/// (read as OpenSSL's `PEM_read_bio_X509` reads), decoded as
+/// `getpeercert()` does. `SSLError("Error decoding PEM-encoded file")`
+/// when there is none.
+pub fn decode_pem_certificate(pem: &str) -> Result<PeerCert> {
+    let bad = || Error::Ssl(SslError::plain("Error decoding PEM-encoded file"));
+    let der = pure::pem::pem_read_x509(pem).ok_or_else(bad)?;
+    match pure::x509::decode_certificate(&der) {
+        Err(e) if e.python_class() == "SSLError" && e.library().is_none() => Err(bad()),
+        other => other,
+    }
+}

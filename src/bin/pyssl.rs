@@ -279,16 +279,7 @@ fn decode(file: &PathBuf, json: bool) -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    let block = text.find(pyssl::PEM_HEADER).and_then(|i| {
-        text[i..]
-            .find(pyssl::PEM_FOOTER)
-            .map(|j| &text[i..i + j + pyssl::PEM_FOOTER.len()])
-    });
-    let Some(block) = block else {
-        println!("SSLError: Error decoding PEM-encoded file");
-        return ExitCode::from(1);
-    };
-    match pyssl::pem_cert_to_der_cert(block).and_then(|d| pyssl::decode_certificate(&d)) {
+    match pyssl::decode_pem_certificate(&text) {
         Ok(c) if json => {
             println!("{}", c.to_json());
             ExitCode::SUCCESS

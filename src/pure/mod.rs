@@ -2,23 +2,15 @@
 //! CPython's `ssl.py`/`_ssl.c` behaviour on plain data.
 
 pub(crate) mod certtime;
+mod der;
 pub(crate) mod match_hostname;
 pub(crate) mod pem;
+pub(crate) mod x509;
 
 /// TEMPORARY stub while the real module is being written.
 #[allow(dead_code, unused_variables)]
 pub(crate) mod idna2003 {
     pub(crate) fn encode(s: &str) -> Result<String, crate::error::UnicodeError> {
         Ok(s.to_string())
-    }
-}
-
-/// TEMPORARY stub while the real module is being written.
-#[allow(dead_code, unused_variables)]
-pub(crate) mod x509 {
-    pub(crate) fn decode_certificate(
-        d: &[u8],
-    ) -> Result<crate::cert::PeerCert, crate::error::Error> {
-        Ok(Default::default())
     }
 }

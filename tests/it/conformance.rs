@@ -105,7 +105,6 @@ fn handshake_scenarios_match_cpython() {
 }
 
 #[test]
-#[ignore = "TEMP: needs the pure helpers being written"]
 fn limbo_scenarios_match_cpython() {
     check("limbo/scenarios.json", "limbo/expected.json");
 }

@@ -41,7 +41,6 @@ fn client(port: u16, host: &str) -> Result<SslSocket, Error> {
 }
 
 #[test]
-#[ignore = "TEMP: needs the pure helpers being written"]
 fn verified_connection_reports_like_python() {
     let (port, h) = echo_server(server_ctx(&pki().leaf));
     let mut c = client(port, "localhost").unwrap();

@@ -88,7 +88,6 @@ fn client_against_openssl_s_server() {
 }
 
 #[test]
-#[ignore = "TEMP: needs the pure helpers being written"]
 fn openssl_s_client_against_server() {
     let p = pki();
     let srv = server_ctx(&p.leaf);
@@ -199,7 +198,6 @@ fn cpython_client(port: u16, host: &str) -> Value {
 }
 
 #[test]
-#[ignore = "TEMP: needs the pure helpers being written"]
 fn cpython_client_against_pyssl_server_agrees_with_pyssl_client() {
     let p = pki();
     let setups: Vec<(&CertFiles, &str)> = vec![

@@ -249,7 +249,6 @@ fn same(name: &str, hostname: &str, max_tls12: bool, seq: Vec<Value>) {
 }
 
 #[test]
-#[ignore = "TEMP: needs the pure helpers being written"]
 fn handshake_data_close_notify_like_cpython() {
     for tls12 in [false, true] {
         let mut seq = steps(&[
