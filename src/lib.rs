@@ -351,3 +351,12 @@ pub fn decode_pem_certificate(pem: &str) -> Result<PeerCert> {
         other => other,
     }
 }
+
+/// `server_hostname` as CPython stores and sends it:
+/// `hostname.encode('idna').decode('ascii')` (IDNA 2003 with nameprep on
+/// Unicode 3.2; ASCII labels keep their case). Errors are Python's
+/// `UnicodeEncodeError`s.
+#[doc(alias = "_encode_hostname")]
+pub fn encode_hostname(hostname: &str) -> Result<String> {
+    hostname::encode(hostname)
+}

@@ -3,14 +3,7 @@
 
 pub(crate) mod certtime;
 mod der;
+pub(crate) mod idna2003;
 pub(crate) mod match_hostname;
 pub(crate) mod pem;
 pub(crate) mod x509;
-
-/// TEMPORARY stub while the real module is being written.
-#[allow(dead_code, unused_variables)]
-pub(crate) mod idna2003 {
-    pub(crate) fn encode(s: &str) -> Result<String, crate::error::UnicodeError> {
-        Ok(s.to_string())
-    }
-}

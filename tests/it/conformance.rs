@@ -93,13 +93,11 @@ fn check(scenarios: &str, expected: &str) {
 }
 
 #[test]
-#[ignore = "TEMP: needs the pure helpers being written"]
 fn context_scenarios_match_cpython() {
     check("scenarios/context.json", "expected/context.json");
 }
 
 #[test]
-#[ignore = "TEMP: needs the pure helpers being written"]
 fn handshake_scenarios_match_cpython() {
     check("scenarios/handshake.json", "expected/handshake.json");
 }

@@ -257,7 +257,6 @@ fn cipher_alpn_curve_sni_errors() {
 }
 
 #[test]
-#[ignore = "TEMP: needs the pure helpers being written"]
 fn hostile_hostnames_are_typed_errors() {
     let c = SslContext::new(Protocol::TlsClient).unwrap();
     let (i, o) = (
