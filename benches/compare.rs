@@ -439,6 +439,12 @@ fn rss_kib() -> u64 {
 }
 
 fn main() {
+    // `cargo test --all-targets` runs bench binaries without `--bench`:
+    // build-check only there.
+    if !std::env::args().any(|a| a == "--bench") {
+        println!("benchmarks run with `cargo bench`");
+        return;
+    }
     let f = files();
     let py = py_contexts(&f);
     let raw = raw_contexts(&f);

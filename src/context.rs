@@ -161,20 +161,211 @@ impl SniRequest<'_, '_> {
     }
 }
 
-/// A TLS alert number: what an SNI callback returns to abort the handshake
-/// (Python's `AlertDescription`).
+/// A TLS alert number: what an SNI callback returns to abort the handshake.
+/// Python's `AlertDescription`, with every member and value.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub struct AlertDescription(pub u8);
 
 impl AlertDescription {
+    /// `ALERT_DESCRIPTION_CLOSE_NOTIFY` (0).
+    #[doc(alias = "ALERT_DESCRIPTION_CLOSE_NOTIFY")]
+    pub const CLOSE_NOTIFY: AlertDescription = AlertDescription(0);
+    /// `ALERT_DESCRIPTION_UNEXPECTED_MESSAGE` (10).
+    #[doc(alias = "ALERT_DESCRIPTION_UNEXPECTED_MESSAGE")]
+    pub const UNEXPECTED_MESSAGE: AlertDescription = AlertDescription(10);
+    /// `ALERT_DESCRIPTION_BAD_RECORD_MAC` (20).
+    #[doc(alias = "ALERT_DESCRIPTION_BAD_RECORD_MAC")]
+    pub const BAD_RECORD_MAC: AlertDescription = AlertDescription(20);
+    /// `ALERT_DESCRIPTION_RECORD_OVERFLOW` (22).
+    #[doc(alias = "ALERT_DESCRIPTION_RECORD_OVERFLOW")]
+    pub const RECORD_OVERFLOW: AlertDescription = AlertDescription(22);
+    /// `ALERT_DESCRIPTION_DECOMPRESSION_FAILURE` (30).
+    #[doc(alias = "ALERT_DESCRIPTION_DECOMPRESSION_FAILURE")]
+    pub const DECOMPRESSION_FAILURE: AlertDescription = AlertDescription(30);
     /// `ALERT_DESCRIPTION_HANDSHAKE_FAILURE` (40).
+    #[doc(alias = "ALERT_DESCRIPTION_HANDSHAKE_FAILURE")]
     pub const HANDSHAKE_FAILURE: AlertDescription = AlertDescription(40);
-    /// `ALERT_DESCRIPTION_INTERNAL_ERROR` (80).
-    pub const INTERNAL_ERROR: AlertDescription = AlertDescription(80);
-    /// `ALERT_DESCRIPTION_UNRECOGNIZED_NAME` (112).
-    pub const UNRECOGNIZED_NAME: AlertDescription = AlertDescription(112);
+    /// `ALERT_DESCRIPTION_BAD_CERTIFICATE` (42).
+    #[doc(alias = "ALERT_DESCRIPTION_BAD_CERTIFICATE")]
+    pub const BAD_CERTIFICATE: AlertDescription = AlertDescription(42);
+    /// `ALERT_DESCRIPTION_UNSUPPORTED_CERTIFICATE` (43).
+    #[doc(alias = "ALERT_DESCRIPTION_UNSUPPORTED_CERTIFICATE")]
+    pub const UNSUPPORTED_CERTIFICATE: AlertDescription = AlertDescription(43);
+    /// `ALERT_DESCRIPTION_CERTIFICATE_REVOKED` (44).
+    #[doc(alias = "ALERT_DESCRIPTION_CERTIFICATE_REVOKED")]
+    pub const CERTIFICATE_REVOKED: AlertDescription = AlertDescription(44);
+    /// `ALERT_DESCRIPTION_CERTIFICATE_EXPIRED` (45).
+    #[doc(alias = "ALERT_DESCRIPTION_CERTIFICATE_EXPIRED")]
+    pub const CERTIFICATE_EXPIRED: AlertDescription = AlertDescription(45);
+    /// `ALERT_DESCRIPTION_CERTIFICATE_UNKNOWN` (46).
+    #[doc(alias = "ALERT_DESCRIPTION_CERTIFICATE_UNKNOWN")]
+    pub const CERTIFICATE_UNKNOWN: AlertDescription = AlertDescription(46);
+    /// `ALERT_DESCRIPTION_ILLEGAL_PARAMETER` (47).
+    #[doc(alias = "ALERT_DESCRIPTION_ILLEGAL_PARAMETER")]
+    pub const ILLEGAL_PARAMETER: AlertDescription = AlertDescription(47);
+    /// `ALERT_DESCRIPTION_UNKNOWN_CA` (48).
+    #[doc(alias = "ALERT_DESCRIPTION_UNKNOWN_CA")]
+    pub const UNKNOWN_CA: AlertDescription = AlertDescription(48);
     /// `ALERT_DESCRIPTION_ACCESS_DENIED` (49).
+    #[doc(alias = "ALERT_DESCRIPTION_ACCESS_DENIED")]
     pub const ACCESS_DENIED: AlertDescription = AlertDescription(49);
+    /// `ALERT_DESCRIPTION_DECODE_ERROR` (50).
+    #[doc(alias = "ALERT_DESCRIPTION_DECODE_ERROR")]
+    pub const DECODE_ERROR: AlertDescription = AlertDescription(50);
+    /// `ALERT_DESCRIPTION_DECRYPT_ERROR` (51).
+    #[doc(alias = "ALERT_DESCRIPTION_DECRYPT_ERROR")]
+    pub const DECRYPT_ERROR: AlertDescription = AlertDescription(51);
+    /// `ALERT_DESCRIPTION_PROTOCOL_VERSION` (70).
+    #[doc(alias = "ALERT_DESCRIPTION_PROTOCOL_VERSION")]
+    pub const PROTOCOL_VERSION: AlertDescription = AlertDescription(70);
+    /// `ALERT_DESCRIPTION_INSUFFICIENT_SECURITY` (71).
+    #[doc(alias = "ALERT_DESCRIPTION_INSUFFICIENT_SECURITY")]
+    pub const INSUFFICIENT_SECURITY: AlertDescription = AlertDescription(71);
+    /// `ALERT_DESCRIPTION_INTERNAL_ERROR` (80).
+    #[doc(alias = "ALERT_DESCRIPTION_INTERNAL_ERROR")]
+    pub const INTERNAL_ERROR: AlertDescription = AlertDescription(80);
+    /// `ALERT_DESCRIPTION_USER_CANCELLED` (90).
+    #[doc(alias = "ALERT_DESCRIPTION_USER_CANCELLED")]
+    pub const USER_CANCELLED: AlertDescription = AlertDescription(90);
+    /// `ALERT_DESCRIPTION_NO_RENEGOTIATION` (100).
+    #[doc(alias = "ALERT_DESCRIPTION_NO_RENEGOTIATION")]
+    pub const NO_RENEGOTIATION: AlertDescription = AlertDescription(100);
+    /// `ALERT_DESCRIPTION_UNSUPPORTED_EXTENSION` (110).
+    #[doc(alias = "ALERT_DESCRIPTION_UNSUPPORTED_EXTENSION")]
+    pub const UNSUPPORTED_EXTENSION: AlertDescription = AlertDescription(110);
+    /// `ALERT_DESCRIPTION_CERTIFICATE_UNOBTAINABLE` (111).
+    #[doc(alias = "ALERT_DESCRIPTION_CERTIFICATE_UNOBTAINABLE")]
+    pub const CERTIFICATE_UNOBTAINABLE: AlertDescription = AlertDescription(111);
+    /// `ALERT_DESCRIPTION_UNRECOGNIZED_NAME` (112).
+    #[doc(alias = "ALERT_DESCRIPTION_UNRECOGNIZED_NAME")]
+    pub const UNRECOGNIZED_NAME: AlertDescription = AlertDescription(112);
+    /// `ALERT_DESCRIPTION_BAD_CERTIFICATE_STATUS_RESPONSE` (113).
+    #[doc(alias = "ALERT_DESCRIPTION_BAD_CERTIFICATE_STATUS_RESPONSE")]
+    pub const BAD_CERTIFICATE_STATUS_RESPONSE: AlertDescription = AlertDescription(113);
+    /// `ALERT_DESCRIPTION_BAD_CERTIFICATE_HASH_VALUE` (114).
+    #[doc(alias = "ALERT_DESCRIPTION_BAD_CERTIFICATE_HASH_VALUE")]
+    pub const BAD_CERTIFICATE_HASH_VALUE: AlertDescription = AlertDescription(114);
+    /// `ALERT_DESCRIPTION_UNKNOWN_PSK_IDENTITY` (115).
+    #[doc(alias = "ALERT_DESCRIPTION_UNKNOWN_PSK_IDENTITY")]
+    pub const UNKNOWN_PSK_IDENTITY: AlertDescription = AlertDescription(115);
+
+    /// Python's members, in `ssl.AlertDescription`'s order.
+    pub const NAMES: &'static [(&'static str, AlertDescription)] = &[
+        (
+            "ALERT_DESCRIPTION_CLOSE_NOTIFY",
+            AlertDescription::CLOSE_NOTIFY,
+        ),
+        (
+            "ALERT_DESCRIPTION_UNEXPECTED_MESSAGE",
+            AlertDescription::UNEXPECTED_MESSAGE,
+        ),
+        (
+            "ALERT_DESCRIPTION_BAD_RECORD_MAC",
+            AlertDescription::BAD_RECORD_MAC,
+        ),
+        (
+            "ALERT_DESCRIPTION_RECORD_OVERFLOW",
+            AlertDescription::RECORD_OVERFLOW,
+        ),
+        (
+            "ALERT_DESCRIPTION_DECOMPRESSION_FAILURE",
+            AlertDescription::DECOMPRESSION_FAILURE,
+        ),
+        (
+            "ALERT_DESCRIPTION_HANDSHAKE_FAILURE",
+            AlertDescription::HANDSHAKE_FAILURE,
+        ),
+        (
+            "ALERT_DESCRIPTION_BAD_CERTIFICATE",
+            AlertDescription::BAD_CERTIFICATE,
+        ),
+        (
+            "ALERT_DESCRIPTION_UNSUPPORTED_CERTIFICATE",
+            AlertDescription::UNSUPPORTED_CERTIFICATE,
+        ),
+        (
+            "ALERT_DESCRIPTION_CERTIFICATE_REVOKED",
+            AlertDescription::CERTIFICATE_REVOKED,
+        ),
+        (
+            "ALERT_DESCRIPTION_CERTIFICATE_EXPIRED",
+            AlertDescription::CERTIFICATE_EXPIRED,
+        ),
+        (
+            "ALERT_DESCRIPTION_CERTIFICATE_UNKNOWN",
+            AlertDescription::CERTIFICATE_UNKNOWN,
+        ),
+        (
+            "ALERT_DESCRIPTION_ILLEGAL_PARAMETER",
+            AlertDescription::ILLEGAL_PARAMETER,
+        ),
+        ("ALERT_DESCRIPTION_UNKNOWN_CA", AlertDescription::UNKNOWN_CA),
+        (
+            "ALERT_DESCRIPTION_ACCESS_DENIED",
+            AlertDescription::ACCESS_DENIED,
+        ),
+        (
+            "ALERT_DESCRIPTION_DECODE_ERROR",
+            AlertDescription::DECODE_ERROR,
+        ),
+        (
+            "ALERT_DESCRIPTION_DECRYPT_ERROR",
+            AlertDescription::DECRYPT_ERROR,
+        ),
+        (
+            "ALERT_DESCRIPTION_PROTOCOL_VERSION",
+            AlertDescription::PROTOCOL_VERSION,
+        ),
+        (
+            "ALERT_DESCRIPTION_INSUFFICIENT_SECURITY",
+            AlertDescription::INSUFFICIENT_SECURITY,
+        ),
+        (
+            "ALERT_DESCRIPTION_INTERNAL_ERROR",
+            AlertDescription::INTERNAL_ERROR,
+        ),
+        (
+            "ALERT_DESCRIPTION_USER_CANCELLED",
+            AlertDescription::USER_CANCELLED,
+        ),
+        (
+            "ALERT_DESCRIPTION_NO_RENEGOTIATION",
+            AlertDescription::NO_RENEGOTIATION,
+        ),
+        (
+            "ALERT_DESCRIPTION_UNSUPPORTED_EXTENSION",
+            AlertDescription::UNSUPPORTED_EXTENSION,
+        ),
+        (
+            "ALERT_DESCRIPTION_CERTIFICATE_UNOBTAINABLE",
+            AlertDescription::CERTIFICATE_UNOBTAINABLE,
+        ),
+        (
+            "ALERT_DESCRIPTION_UNRECOGNIZED_NAME",
+            AlertDescription::UNRECOGNIZED_NAME,
+        ),
+        (
+            "ALERT_DESCRIPTION_BAD_CERTIFICATE_STATUS_RESPONSE",
+            AlertDescription::BAD_CERTIFICATE_STATUS_RESPONSE,
+        ),
+        (
+            "ALERT_DESCRIPTION_BAD_CERTIFICATE_HASH_VALUE",
+            AlertDescription::BAD_CERTIFICATE_HASH_VALUE,
+        ),
+        (
+            "ALERT_DESCRIPTION_UNKNOWN_PSK_IDENTITY",
+            AlertDescription::UNKNOWN_PSK_IDENTITY,
+        ),
+    ];
+
+    /// Python's member name (`"ALERT_DESCRIPTION_UNKNOWN_CA"`), `None` for
+    /// a number Python has no member for.
+    pub fn name(self) -> Option<&'static str> {
+        Self::NAMES
+            .iter()
+            .find(|(_, a)| *a == self)
+            .map(|(n, _)| *n)
+    }
 }
 
 impl SslContext {

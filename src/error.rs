@@ -246,11 +246,64 @@ impl From<Error> for io::Error {
     }
 }
 
-/// Which `SSLError` class an [`SslError`] is; the numbers are Python's
-/// `ssl.SSLErrorNumber` / the `errno` of I/O errors.
+/// Python's `ssl.SSLErrorNumber`: the `errno` of SSL errors raised from
+/// connections.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[doc(alias = "SSLErrorNumber")]
+pub enum SslErrorNumber {
+    /// `SSL_ERROR_SSL` (1).
+    #[doc(alias = "SSL_ERROR_SSL")]
+    Ssl = 1,
+    /// `SSL_ERROR_WANT_READ` (2).
+    #[doc(alias = "SSL_ERROR_WANT_READ")]
+    WantRead = 2,
+    /// `SSL_ERROR_WANT_WRITE` (3).
+    #[doc(alias = "SSL_ERROR_WANT_WRITE")]
+    WantWrite = 3,
+    /// `SSL_ERROR_WANT_X509_LOOKUP` (4).
+    #[doc(alias = "SSL_ERROR_WANT_X509_LOOKUP")]
+    WantX509Lookup = 4,
+    /// `SSL_ERROR_SYSCALL` (5).
+    #[doc(alias = "SSL_ERROR_SYSCALL")]
+    Syscall = 5,
+    /// `SSL_ERROR_ZERO_RETURN` (6).
+    #[doc(alias = "SSL_ERROR_ZERO_RETURN")]
+    ZeroReturn = 6,
+    /// `SSL_ERROR_WANT_CONNECT` (7).
+    #[doc(alias = "SSL_ERROR_WANT_CONNECT")]
+    WantConnect = 7,
+    /// `SSL_ERROR_EOF` (8).
+    #[doc(alias = "SSL_ERROR_EOF")]
+    Eof = 8,
+    /// `SSL_ERROR_INVALID_ERROR_CODE` (10).
+    #[doc(alias = "SSL_ERROR_INVALID_ERROR_CODE")]
+    InvalidErrorCode = 10,
+}
+
+impl SslErrorNumber {
+    /// The member with Python's value.
+    pub fn from_value(v: i64) -> Option<SslErrorNumber> {
+        use SslErrorNumber::*;
+        [
+            Ssl,
+            WantRead,
+            WantWrite,
+            WantX509Lookup,
+            Syscall,
+            ZeroReturn,
+            WantConnect,
+            Eof,
+            InvalidErrorCode,
+        ]
+        .into_iter()
+        .find(|n| *n as i64 == v)
+    }
+}
+
+/// Which `SSLError` class an [`SslError`] is (its [`SslErrorNumber`] is
+/// [`SslError::errno`]).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
-#[doc(alias = "SSLErrorNumber")]
 pub enum SslErrorKind {
     /// `SSLError` itself (`SSL_ERROR_SSL`, 1, or a configuration error).
     #[doc(alias = "SSL_ERROR_SSL")]

@@ -66,7 +66,7 @@ pub use context::{
 pub use enums::{Options, Protocol, Purpose, TlsVersion, VerifyFlags, VerifyMode};
 pub use error::{
     CertificateError, Error, OsError, Result, SslCertVerificationError, SslError, SslErrorKind,
-    TypeError, UnicodeError, UnicodeErrorKind, ValueError,
+    SslErrorNumber, TypeError, UnicodeError, UnicodeErrorKind, ValueError,
 };
 pub use memorybio::MemoryBio;
 pub use object::SslObject;

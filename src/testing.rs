@@ -427,3 +427,121 @@ impl Drop for TempDir {
         let _ = std::fs::remove_dir_all(&self.path);
     }
 }
+
+/// A loopback TLS echo server for integration tests (like CPython's
+/// `ThreadedEchoServer`): serves connections one after another on
+/// `127.0.0.1`, echoing what each sends until it closes; records the
+/// error of every connection that fails. Stopped and joined on drop.
+///
+/// ```
+/// use pyssl::testing::{CertificateAuthority, EchoServer, LeafSpec, TempDir};
+/// use pyssl::{Protocol, SslContext, WrapOptions};
+/// # fn main() -> pyssl::Result<()> {
+/// let dir = TempDir::new("doc")?;
+/// let ca = CertificateAuthority::new("CA")?;
+/// let (cert, key) = ca.issue(&LeafSpec::server("localhost"))?.write_to(dir.path(), "s")?;
+/// let srv = SslContext::new(Protocol::TlsServer)?;
+/// srv.load_cert_chain(&cert, Some(&key), None)?;
+/// let server = EchoServer::start(srv)?;
+/// let cli = SslContext::new(Protocol::TlsClient)?;
+/// cli.load_verify_locations(Some(&dir.write("ca.pem", ca.cert_pem())?), None, None)?;
+/// let mut tls = cli.wrap_socket(server.connect()?, WrapOptions::client("localhost"))?;
+/// tls.sendall(b"hello")?;
+/// assert_eq!(tls.recv(5)?, b"hello");
+/// # Ok(())
+/// # }
+/// ```
+pub struct EchoServer {
+    addr: std::net::SocketAddr,
+    stop: std::sync::Arc<std::sync::atomic::AtomicBool>,
+    errors: std::sync::Arc<std::sync::Mutex<Vec<Error>>>,
+    handle: Option<std::thread::JoinHandle<()>>,
+}
+
+impl EchoServer {
+    /// Binds `127.0.0.1:0` and serves with `ctx` (server side) on a thread.
+    pub fn start(ctx: crate::SslContext) -> Result<EchoServer> {
+        use std::sync::atomic::AtomicBool;
+        use std::sync::{Arc, Mutex};
+        let listener = std::net::TcpListener::bind(("127.0.0.1", 0))?;
+        let addr = listener.local_addr()?;
+        let stop = Arc::new(AtomicBool::new(false));
+        let errors: Arc<Mutex<Vec<Error>>> = Arc::new(Mutex::new(Vec::new()));
+        let (stop2, errors2) = (stop.clone(), errors.clone());
+        let handle = std::thread::spawn(move || {
+            for conn in listener.incoming() {
+                if stop2.load(Ordering::SeqCst) {
+                    break;
+                }
+                let Ok(conn) = conn else { continue };
+                let _ = conn.set_read_timeout(Some(std::time::Duration::from_secs(10)));
+                let _ = conn.set_write_timeout(Some(std::time::Duration::from_secs(10)));
+                let served = ctx
+                    .wrap_socket(conn, crate::WrapOptions::server())
+                    .and_then(|mut t| loop {
+                        let data = t.recv(16 * 1024)?;
+                        if data.is_empty() {
+                            return Ok(());
+                        }
+                        t.sendall(&data)?;
+                    });
+                if let Err(e) = served {
+                    if let Ok(mut v) = errors2.lock() {
+                        v.push(e);
+                    }
+                }
+            }
+        });
+        Ok(EchoServer {
+            addr,
+            stop,
+            errors,
+            handle: Some(handle),
+        })
+    }
+
+    /// The server's address.
+    pub fn addr(&self) -> std::net::SocketAddr {
+        self.addr
+    }
+
+    /// A new TCP connection to the server (10 s timeouts).
+    pub fn connect(&self) -> Result<std::net::TcpStream> {
+        let s = std::net::TcpStream::connect(self.addr)?;
+        s.set_read_timeout(Some(std::time::Duration::from_secs(10)))?;
+        s.set_write_timeout(Some(std::time::Duration::from_secs(10)))?;
+        Ok(s)
+    }
+
+    /// Stops the server, waits for the connection in progress to finish,
+    /// and returns the errors of every connection that failed.
+    pub fn finish(mut self) -> Vec<Error> {
+        self.shutdown();
+        self.take_errors()
+    }
+
+    fn shutdown(&mut self) {
+        self.stop.store(true, Ordering::SeqCst);
+        // Wake the accept loop.
+        let _ = std::net::TcpStream::connect(self.addr);
+        if let Some(h) = self.handle.take() {
+            if !std::thread::panicking() {
+                let _ = h.join();
+            }
+        }
+    }
+
+    /// The errors of the connections that failed so far, taken out.
+    pub fn take_errors(&self) -> Vec<Error> {
+        self.errors
+            .lock()
+            .map(|mut v| std::mem::take(&mut *v))
+            .unwrap_or_default()
+    }
+}
+
+impl Drop for EchoServer {
+    fn drop(&mut self) {
+        self.shutdown();
+    }
+}

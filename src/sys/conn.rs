@@ -526,6 +526,33 @@ impl Drop for Session {
     }
 }
 
+/// A deep copy of a session (i2d/d2i), or NULL.
+///
+/// # Safety
+/// `orig` must be a valid session.
+unsafe fn dup_session(orig: *mut sys::SSL_SESSION) -> *mut sys::SSL_SESSION {
+    // SAFETY: valid session (caller); the first call sizes the encoding,
+    // the second writes exactly that many bytes; d2i reads them back.
+    unsafe {
+        let len = sys::i2d_SSL_SESSION(orig, ptr::null_mut());
+        let copy = match usize::try_from(len) {
+            Ok(n) if n > 0 => {
+                let mut buf = vec![0u8; n];
+                let mut w = buf.as_mut_ptr();
+                if sys::i2d_SSL_SESSION(orig, &mut w) == len {
+                    let mut r = buf.as_ptr();
+                    sys::d2i_SSL_SESSION(ptr::null_mut(), &mut r, c_long::from(len))
+                } else {
+                    ptr::null_mut()
+                }
+            }
+            _ => ptr::null_mut(),
+        };
+        err::clear();
+        copy
+    }
+}
+
 impl Session {
     /// `SSL_SESSION_get_id`.
     pub(crate) fn id(&self) -> Vec<u8> {
@@ -586,22 +613,8 @@ impl Conn {
             if orig.is_null() {
                 return None;
             }
-            let len = sys::i2d_SSL_SESSION(orig, ptr::null_mut());
-            let copy = match usize::try_from(len) {
-                Ok(n) if n > 0 => {
-                    let mut buf = vec![0u8; n];
-                    let mut w = buf.as_mut_ptr();
-                    if sys::i2d_SSL_SESSION(orig, &mut w) == len {
-                        let mut r = buf.as_ptr();
-                        sys::d2i_SSL_SESSION(ptr::null_mut(), &mut r, c_long::from(len))
-                    } else {
-                        ptr::null_mut()
-                    }
-                }
-                _ => ptr::null_mut(),
-            };
+            let copy = dup_session(orig);
             sys::SSL_SESSION_free(orig);
-            err::clear();
             NonNull::new(copy).map(|ptr| Session {
                 ptr,
                 ctx: self.ctx_id(),
@@ -609,11 +622,22 @@ impl Conn {
         }
     }
 
-    /// `SSL_set_session`.
+    /// `SSL_set_session` with a deep copy, as CPython does: an OpenSSL
+    /// client marks a TLS 1.3 session single-use once it resumed it, which
+    /// must not spoil the caller's `SslSession`.
     pub(crate) fn set_session(&mut self, s: &Session) -> Result<(), Error> {
-        // SAFETY: valid SSL and session; OpenSSL takes its own reference.
-        if unsafe { sys::SSL_set_session(self.as_ptr(), s.ptr.as_ptr()) } != 1 {
-            return Err(Error::Ssl(err::config_error()));
+        // SAFETY: valid SSL and session; the copy is ours, SSL_set_session
+        // takes its own reference, so we drop ours afterwards.
+        unsafe {
+            let copy = dup_session(s.ptr.as_ptr());
+            if copy.is_null() {
+                return Err(Error::Ssl(err::config_error()));
+            }
+            let r = sys::SSL_set_session(self.as_ptr(), copy);
+            sys::SSL_SESSION_free(copy);
+            if r != 1 {
+                return Err(Error::Ssl(err::config_error()));
+            }
         }
         Ok(())
     }

@@ -467,4 +467,7 @@ fn sslobject_session_resumption() {
     assert!(session.has_ticket());
     let (_, reused) = run(Some(&session));
     assert!(reused, "resumed over memory BIOs");
+    // The same session object resumes again (it is copied on set).
+    let (_, reused) = run(Some(&session));
+    assert!(reused, "resumed twice with one SslSession");
 }
