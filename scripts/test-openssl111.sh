@@ -9,4 +9,5 @@ prefix="$PWD/target/openssl-1.1.1w"
 install=$(PYSSL_OPENSSL111_PREFIX="$prefix" cargo run -q --release \
   --manifest-path tools/openssl111/Cargo.toml)
 export OPENSSL_DIR="$install" OPENSSL_STATIC=1 CARGO_TARGET_DIR="$PWD/target/ossl111"
+cargo build --examples
 cargo test --all-targets

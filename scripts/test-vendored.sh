@@ -5,4 +5,5 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 ./scripts/setup.sh
 export CARGO_TARGET_DIR="$PWD/target/vendored"
+cargo build --examples --features vendored
 cargo test --all-targets --features vendored

@@ -5,5 +5,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ./scripts/setup.sh
+# The conformance tests run the runner binary: `cargo test` builds examples
+# in test mode only, so build them as programs first.
+cargo build --examples
 cargo test --all-targets
 cargo test --doc
