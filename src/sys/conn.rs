@@ -38,15 +38,14 @@ impl Drop for Conn {
 }
 
 /// `SSL_get_error` and `errno` right after a call that reported failure.
+/// Each I/O call starts with `errno` at 0, so a value here is that call's
+/// own (a stale `EAGAIN` from an earlier retry must not turn a ragged EOF
+/// into an `OSError`).
 fn failure(ssl: *mut sys::SSL, ret: c_int) -> IoFailure {
     let errno = super::errno();
     // SAFETY: valid SSL; `ret` is the return value of the last I/O call.
     let ssl_error = unsafe { sys::SSL_get_error(ssl, ret) };
-    IoFailure {
-        ret,
-        ssl_error,
-        errno,
-    }
+    IoFailure { ssl_error, errno }
 }
 
 impl Conn {
@@ -188,6 +187,7 @@ impl Conn {
 
     /// `SSL_do_handshake`.
     pub(crate) fn do_handshake(&mut self) -> Result<(), IoFailure> {
+        super::set_errno(0);
         // SAFETY: valid SSL with a BIO attached.
         let ret = unsafe { sys::SSL_do_handshake(self.as_ptr()) };
         if ret < 1 {
@@ -200,6 +200,7 @@ impl Conn {
     /// `SSL_read_ex` into `buf`.
     pub(crate) fn read(&mut self, buf: &mut [u8]) -> Result<usize, IoFailure> {
         let mut n = 0usize;
+        super::set_errno(0);
         // SAFETY: valid SSL; OpenSSL writes at most buf.len() bytes into buf.
         let ret = unsafe {
             sys::SSL_read_ex(
@@ -219,6 +220,7 @@ impl Conn {
     /// `SSL_write_ex` of `buf`.
     pub(crate) fn write(&mut self, buf: &[u8]) -> Result<usize, IoFailure> {
         let mut n = 0usize;
+        super::set_errno(0);
         // SAFETY: valid SSL; OpenSSL reads buf.len() bytes from buf.
         let ret = unsafe {
             sys::SSL_write_ex(
@@ -238,6 +240,7 @@ impl Conn {
     /// `SSL_shutdown`: `Ok(true)` when the bidirectional shutdown is
     /// complete, `Ok(false)` when close_notify was sent (return 0).
     pub(crate) fn shutdown(&mut self) -> Result<bool, IoFailure> {
+        super::set_errno(0);
         // SAFETY: valid SSL.
         let ret = unsafe { sys::SSL_shutdown(self.as_ptr()) };
         match ret {

@@ -136,8 +136,6 @@ pub(crate) fn config_error_text(text: &str) -> SslError {
 /// What happened around a failed `SSL_*` I/O call: CPython's `_PySSLError`.
 #[derive(Clone, Copy, Debug)]
 pub(crate) struct IoFailure {
-    /// The return value of the call.
-    pub(crate) ret: c_int,
     /// `SSL_get_error(ssl, ret)`.
     pub(crate) ssl_error: c_int,
     /// `errno` right after the call.
@@ -186,23 +184,17 @@ pub(crate) fn io_error(f: IoFailure, has_socket: bool, verify: &VerifyInfo<'_>) 
         }
         openssl_sys::SSL_ERROR_SYSCALL => {
             if e == 0 {
-                if f.ret == 0 || !has_socket {
-                    kind = SslErrorKind::Eof;
-                    errno = 8;
-                    errstr = Some("EOF occurred in violation of protocol");
-                } else if f.ret == -1 {
-                    clear();
-                    if f.errno != 0 {
-                        return Error::Os(OsError::from_errno(f.errno));
-                    }
-                    kind = SslErrorKind::Eof;
-                    errno = 8;
-                    errstr = Some("EOF occurred in violation of protocol");
-                } else {
-                    kind = SslErrorKind::Syscall;
-                    errno = 5;
-                    errstr = Some("Some I/O error occurred");
+                // The BIO reported an I/O error: CPython 3.13 raises the
+                // OSError of errno whatever the return value (SSL_read_ex
+                // and SSL_write_ex return 0 for every failure), and an EOF
+                // when errno is clear. A memory BIO sets no errno.
+                clear();
+                if has_socket && f.errno != 0 {
+                    return Error::Os(OsError::from_errno(f.errno));
                 }
+                kind = SslErrorKind::Eof;
+                errno = 8;
+                errstr = Some("EOF occurred in violation of protocol");
             } else {
                 errno = 5;
                 if is_unexpected_eof(e) {

@@ -9,6 +9,7 @@ mod cli;
 mod conformance;
 mod constants;
 mod context;
+mod faults;
 mod handshake;
 mod interop;
 mod sslobject;
