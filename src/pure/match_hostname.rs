@@ -520,11 +520,53 @@ mod tests {
 
     #[test]
     fn linear_in_input() {
-        // Many wildcards or labels: one pass, no backtracking.
-        let dn = format!("*.{}", "a.".repeat(100_000));
-        let host = format!("x.{}", "a.".repeat(100_000));
-        assert!(dnsname_match(&dn, &host).unwrap());
-        let stars = "*".repeat(100_000);
-        assert!(dnsname_match(&stars, "a.b").is_err());
+        // CVE-2013-2099: wildcard-heavy names made the regex-based matcher
+        // backtrack exponentially. Growing inputs up to a million bytes
+        // finish in one pass (a backtracking matcher would never finish the
+        // larger ones); timings live in the benchmark, not here.
+        for n in [1_000, 10_000, 100_000, 1_000_000] {
+            let dn = format!("*.{}", "a.".repeat(n / 2));
+            let host = format!("x.{}", "a.".repeat(n / 2));
+            assert!(dnsname_match(&dn, &host).unwrap());
+            let stars = "*".repeat(n);
+            assert!(dnsname_match(&stars, "a.b").is_err());
+            let partial = format!("{}.example.com", "a*".repeat(n / 2));
+            assert!(dnsname_match(&partial, &format!("{}.example.com", "a".repeat(n))).is_err());
+            let many = san(&vec![("DNS", "*.example.com"); n / 1000]);
+            assert!(match_hostname(&many, "a.b.example.com").is_err());
+        }
+    }
+
+    #[test]
+    fn nul_bytes_in_names_never_match_a_real_hostname() {
+        // As CPython 3.11's ssl.match_hostname (checked): a NUL-truncation
+        // attack certificate matches neither the prefix nor anything else;
+        // only the identical NUL-carrying string compares equal.
+        let c = san(&[("DNS", "example.com\0.evil.com")]);
+        check(
+            &c,
+            "example.com",
+            Err("hostname 'example.com' doesn't match 'example.com\\x00.evil.com'"),
+        );
+        check(
+            &c,
+            "evil.com",
+            Err("hostname 'evil.com' doesn't match 'example.com\\x00.evil.com'"),
+        );
+        check(&c, "example.com\0.evil.com", Ok(()));
+        // The wildcard covers a NUL-carrying label, as in CPython.
+        check(&san(&[("DNS", "*.example.com")]), "a\0.example.com", Ok(()));
+        let c = cn(&["example.com\0x"]);
+        check(
+            &c,
+            "example.com",
+            Err("hostname 'example.com' doesn't match 'example.com\\x00x'"),
+        );
+        let c = san(&[("IP Address", "127.0.0.1")]);
+        check(
+            &c,
+            "127.0.0.1\0",
+            Err("hostname '127.0.0.1\\x00' doesn't match '127.0.0.1'"),
+        );
     }
 }

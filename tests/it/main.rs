@@ -13,4 +13,5 @@ mod faults;
 mod handshake;
 mod interop;
 mod sslobject;
+mod stress;
 mod support;

@@ -1,0 +1,158 @@
+//! Thread safety: contexts shared by threads that make connections while
+//! other threads reconfigure the same contexts.
+
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::Arc;
+use std::thread;
+
+use pyssl::testing::EchoServer;
+use pyssl::{
+    MemoryBio, Options, Protocol, SslContext, SslObject, SslSession, SslSocket, TlsVersion,
+    VerifyFlags, WrapOptions,
+};
+
+use super::support::pki;
+
+#[test]
+fn shared_types_are_send_and_sync() {
+    fn send_sync<T: Send + Sync>() {}
+    fn send<T: Send>() {}
+    send_sync::<SslContext>();
+    send_sync::<SslSession>();
+    send_sync::<MemoryBio>();
+    send::<SslSocket>();
+    send::<SslObject>();
+}
+
+/// One in-memory handshake and a round trip between two shared contexts.
+fn memory_handshake(cli: &SslContext, srv: &SslContext) -> Result<(), pyssl::Error> {
+    let (ci, co, si, so) = (
+        MemoryBio::new()?,
+        MemoryBio::new()?,
+        MemoryBio::new()?,
+        MemoryBio::new()?,
+    );
+    let mut c = cli.wrap_bio(&ci, &co, false, Some("localhost"))?;
+    let mut s = srv.wrap_bio(&si, &so, true, None)?;
+    let mut done = (false, false);
+    for _ in 0..10 {
+        if !done.0 {
+            match c.do_handshake() {
+                Ok(()) => done.0 = true,
+                Err(e) if e.python_class() == "SSLWantReadError" => {}
+                Err(e) => return Err(e),
+            }
+        }
+        si.write(&co.read(None)?)?;
+        if !done.1 {
+            match s.do_handshake() {
+                Ok(()) => done.1 = true,
+                Err(e) if e.python_class() == "SSLWantReadError" => {}
+                Err(e) => return Err(e),
+            }
+        }
+        ci.write(&so.read(None)?)?;
+        if done == (true, true) {
+            break;
+        }
+    }
+    assert_eq!(done, (true, true), "handshake did not finish");
+    c.write(b"ping")?;
+    si.write(&co.read(None)?)?;
+    assert_eq!(s.read(4)?, b"ping");
+    Ok(())
+}
+
+#[test]
+fn connections_while_other_threads_reconfigure() {
+    let (cert, key) = pki().leaf.clone();
+    let srv = SslContext::new(Protocol::TlsServer).unwrap();
+    srv.load_cert_chain(&cert, Some(&key), None).unwrap();
+    let cli = SslContext::new(Protocol::TlsClient).unwrap();
+    cli.load_verify_locations(Some(&pki().ca), None, None)
+        .unwrap();
+    let echo = EchoServer::start(srv.clone()).unwrap();
+    let stop = Arc::new(AtomicBool::new(false));
+    let reconfigured = Arc::new(AtomicUsize::new(0));
+
+    // Reconfiguration that keeps every connection possible: the same CA
+    // and chain again, cipher lists, bounds, options, flags, tickets.
+    let mutators: Vec<_> = (0..2)
+        .map(|i| {
+            let (cli, srv, stop, n) =
+                (cli.clone(), srv.clone(), stop.clone(), reconfigured.clone());
+            let (cert, key) = (cert.clone(), key.clone());
+            thread::spawn(move || {
+                let mut k = 0u32;
+                while !stop.load(Ordering::SeqCst) {
+                    k += 1;
+                    if i == 0 {
+                        cli.load_verify_locations(Some(&pki().ca), None, None)
+                            .unwrap();
+                        cli.set_ciphers(if k % 2 == 0 {
+                            "ECDHE+AESGCM"
+                        } else {
+                            "DEFAULT"
+                        })
+                        .unwrap();
+                        let v = if k % 2 == 0 {
+                            TlsVersion::TlsV1_2
+                        } else {
+                            TlsVersion::TlsV1_3
+                        };
+                        cli.set_minimum_version(v).unwrap();
+                        cli.set_verify_flags(if k % 2 == 0 {
+                            VerifyFlags::X509_TRUSTED_FIRST | VerifyFlags::X509_STRICT
+                        } else {
+                            VerifyFlags::X509_TRUSTED_FIRST
+                        })
+                        .unwrap();
+                        assert_eq!(cli.get_ca_certs().unwrap().len(), 1);
+                        assert_eq!(cli.cert_store_stats().x509_ca, 1);
+                    } else {
+                        srv.load_cert_chain(&cert, Some(&key), None).unwrap();
+                        srv.set_num_tickets((k % 3) as usize).unwrap();
+                        let o = srv.options();
+                        srv.set_options(o ^ Options::NO_TICKET).unwrap();
+                        srv.set_alpn_protocols(&["h2", "http/1.1"]).unwrap();
+                    }
+                    n.fetch_add(1, Ordering::SeqCst);
+                }
+            })
+        })
+        .collect();
+
+    let workers: Vec<_> = (0..4)
+        .map(|w| {
+            let (cli, srv) = (cli.clone(), srv.clone());
+            let addr = echo.addr();
+            thread::spawn(move || {
+                for i in 0..150 {
+                    if w == 0 && i % 3 == 0 {
+                        let sock = std::net::TcpStream::connect(addr).unwrap();
+                        sock.set_read_timeout(Some(std::time::Duration::from_secs(10)))
+                            .unwrap();
+                        let mut t = cli
+                            .wrap_socket(sock, WrapOptions::client("localhost"))
+                            .unwrap_or_else(|e| panic!("TCP handshake {i}: {e}"));
+                        t.sendall(b"echo").unwrap();
+                        assert_eq!(t.recv(4).unwrap(), b"echo");
+                    } else {
+                        memory_handshake(&cli, &srv)
+                            .unwrap_or_else(|e| panic!("worker {w}, handshake {i}: {e}"));
+                    }
+                }
+            })
+        })
+        .collect();
+    for w in workers {
+        w.join().expect("a worker failed");
+    }
+    stop.store(true, Ordering::SeqCst);
+    for m in mutators {
+        m.join().expect("a reconfiguring thread failed");
+    }
+    assert!(reconfigured.load(Ordering::SeqCst) > 10);
+    let errors = echo.finish();
+    assert!(errors.is_empty(), "{errors:?}");
+}
