@@ -474,6 +474,8 @@ impl EchoServer {
                     break;
                 }
                 let Ok(conn) = conn else { continue };
+                // No Nagle delay between the session tickets and the echo.
+                let _ = conn.set_nodelay(true);
                 let _ = conn.set_read_timeout(Some(std::time::Duration::from_secs(10)));
                 let _ = conn.set_write_timeout(Some(std::time::Duration::from_secs(10)));
                 let served = ctx

@@ -70,8 +70,16 @@ fn cert_seeds() {
     // A chain file (two blocks) and a DER input for the DER->PEM half.
     let chain = std::fs::read_to_string(format!("{CERTS}/leaf.pem")).expect("fixture");
     put("pem_to_der", "leaf-chain.pem", &chain);
-    put("pem_to_der", "bad-padding.pem", "-----BEGIN CERTIFICATE-----\nMIIB=\n-----END CERTIFICATE-----\n");
-    put("pem_to_der", "empty-body.pem", "-----BEGIN CERTIFICATE-----\n-----END CERTIFICATE-----");
+    put(
+        "pem_to_der",
+        "bad-padding.pem",
+        "-----BEGIN CERTIFICATE-----\nMIIB=\n-----END CERTIFICATE-----\n",
+    );
+    put(
+        "pem_to_der",
+        "empty-body.pem",
+        "-----BEGIN CERTIFICATE-----\n-----END CERTIFICATE-----",
+    );
     let ca = std::fs::read_to_string(format!("{CERTS}/ca.pem")).expect("fixture");
     put(
         "pem_to_der",
@@ -126,21 +134,39 @@ fn text_seeds() {
         ("dns-exact", "localhost\nDNS:localhost"),
         ("dns-wildcard", "foo.example.com\nDNS:*.example.com"),
         ("dns-partial-wildcard", "foo.com\nDNS:f*.com"),
-        ("dns-idn-wildcard", "www.xn--knig-5qa.de\nDNS:*.xn--knig-5qa.de"),
-        ("dns-alabel-wildcard", "xn--abc.example.com\nDNS:xn--*.example.com"),
+        (
+            "dns-idn-wildcard",
+            "www.xn--knig-5qa.de\nDNS:*.xn--knig-5qa.de",
+        ),
+        (
+            "dns-alabel-wildcard",
+            "xn--abc.example.com\nDNS:xn--*.example.com",
+        ),
         ("dns-unicode-host", "straße.de\nDNS:xn--strae-oqa.de"),
-        ("dns-mismatch-many", "evil.com\nDNS:a.com\nDNS:b.com\nIP:10.0.0.1"),
+        (
+            "dns-mismatch-many",
+            "evil.com\nDNS:a.com\nDNS:b.com\nIP:10.0.0.1",
+        ),
         ("ipv4", "127.0.0.1\nIP:127.0.0.1"),
         ("ipv4-aton-short", "127.1\nIP:127.0.0.1 "),
         ("ipv6", "::1\nIP:0:0:0:0:0:0:0:1\n"),
-        ("ipv6-mapped", "::ffff:1.2.3.4\nIP Address:0:0:0:0:0:FFFF:102:304"),
+        (
+            "ipv6-mapped",
+            "::ffff:1.2.3.4\nIP Address:0:0:0:0:0:FFFF:102:304",
+        ),
         ("cn-only", "example.org\nO:Org\nCN:example.org"),
         ("cn-multivalued", "a.b.example\nCN:*.b.example\nCN+:other"),
-        ("cn-ignored-with-san", "example.org\nCN:example.org\nDNS:other.org"),
+        (
+            "cn-ignored-with-san",
+            "example.org\nCN:example.org\nDNS:other.org",
+        ),
         ("empty-san", "nothing\nSAN"),
         ("empty-subject", "x\nSUBJECT"),
         ("empty-dict", "host"),
-        ("other-san-kinds", "host\nemail:user@host\nURI:https://host/\nRegistered ID:1.2.3"),
+        (
+            "other-san-kinds",
+            "host\nemail:user@host\nURI:https://host/\nRegistered ID:1.2.3",
+        ),
     ];
     for (name, m) in matches {
         put("match_hostname", name, m);
@@ -239,16 +265,32 @@ fn handshake_seeds() {
     for (variant, name) in [(0, "tls13-full"), (1, "tls12-full")] {
         eprintln!("{name}:");
         let (c2s, s2c) = record(&build_client(variant), &build_server(variant), HOSTNAME);
-        put("handshake_client", name, join_handshake_input(variant, &s2c));
-        put("handshake_server", name, join_handshake_input(variant, &c2s));
+        put(
+            "handshake_client",
+            name,
+            join_handshake_input(variant, &s2c),
+        );
+        put(
+            "handshake_server",
+            name,
+            join_handshake_input(variant, &c2s),
+        );
     }
     // A HelloRetryRequest: the server only accepts secp384r1.
     eprintln!("tls13-hrr:");
     let srv = build_server(0);
     srv.set_ecdh_curve("secp384r1").expect("curve");
     let (c2s, s2c) = record(&build_client(0), &srv, HOSTNAME);
-    put("handshake_client", "tls13-hrr", join_handshake_input(0, &s2c));
-    put("handshake_server", "tls13-hrr", join_handshake_input(0, &c2s));
+    put(
+        "handshake_client",
+        "tls13-hrr",
+        join_handshake_input(0, &s2c),
+    );
+    put(
+        "handshake_server",
+        "tls13-hrr",
+        join_handshake_input(0, &c2s),
+    );
     // SNI the server's callback switches on (RSA certificate) or rejects;
     // the client does not check that name.
     for (variant, host, name) in [
@@ -260,14 +302,30 @@ fn handshake_seeds() {
         let cli = build_client(variant);
         cli.set_check_hostname(false).expect("check_hostname");
         let (c2s, s2c) = record(&cli, &build_server(variant), host);
-        put("handshake_client", name, join_handshake_input(variant, &s2c));
-        put("handshake_server", name, join_handshake_input(variant, &c2s));
+        put(
+            "handshake_client",
+            name,
+            join_handshake_input(variant, &s2c),
+        );
+        put(
+            "handshake_server",
+            name,
+            join_handshake_input(variant, &c2s),
+        );
     }
     // A client with an IP literal for a name (no SNI).
     eprintln!("tls13-ip:");
     let (c2s, s2c) = record(&build_client(0), &build_server(0), "127.0.0.1");
-    put("handshake_client", "tls13-ip", join_handshake_input(0, &s2c));
-    put("handshake_server", "tls13-ip", join_handshake_input(0, &c2s));
+    put(
+        "handshake_client",
+        "tls13-ip",
+        join_handshake_input(0, &s2c),
+    );
+    put(
+        "handshake_server",
+        "tls13-ip",
+        join_handshake_input(0, &c2s),
+    );
 }
 
 fn main() {
@@ -283,7 +341,9 @@ fn main() {
         "handshake_client",
         "handshake_server",
     ] {
-        let n = std::fs::read_dir(seeds_dir(t)).map(|d| d.count()).unwrap_or(0);
+        let n = std::fs::read_dir(seeds_dir(t))
+            .map(|d| d.count())
+            .unwrap_or(0);
         println!("{t}: {n} seeds");
     }
 }
