@@ -184,7 +184,6 @@ fn raw_contexts(f: &Files) -> Raw {
     c.set_groups_list("X25519").unwrap();
     c.set_min_proto_version(Some(SslVersion::TLS1_2)).unwrap();
     c.set_cipher_list(pyssl::DEFAULT_CIPHERS).unwrap();
-    c.set_session_cache_mode(openssl::ssl::SslSessionCacheMode::CLIENT);
     let mut s = SslContextBuilder::new(SslMethod::tls_server()).unwrap();
     s.set_certificate_chain_file(&f.chain).unwrap();
     s.set_private_key_file(&f.key, SslFiletype::PEM).unwrap();
@@ -389,7 +388,8 @@ fn median(mut v: Vec<f64>) -> f64 {
 type Contestant<'a> = (&'a str, Box<dyn FnMut() -> Option<f64> + 'a>);
 
 /// Interleaves the contestants for warm-up + `rounds()` rounds and prints a
-/// table row per contestant (median, min–max, median ratio to the first).
+/// table row per contestant: median, min–max, and the first contestant's
+/// result divided by this one's, per round and its median.
 fn compare(title: &str, unit: &str, mut cs: Vec<Contestant<'_>>) {
     for (_, f) in cs.iter_mut() {
         let _ = f(); // warm-up
@@ -404,26 +404,28 @@ fn compare(title: &str, unit: &str, mut cs: Vec<Contestant<'_>>) {
     }
     println!("\n{title} ({unit}, {} rounds)", rounds());
     println!(
-        "  {:<22} {:>14} {:>26} {:>16}",
-        "contestant", "median", "min – max", "ratio to first"
+        "  {:<18} {:>12} {:>25}   {:>9}   per-round {} ÷ this",
+        "contestant", "median", "min – max", "median", cs[0].0
     );
     let first = results[0].clone();
     for (i, (name, _)) in cs.iter().enumerate() {
         let r = &results[i];
         if r.is_empty() {
-            println!("  {name:<22} {:>14}", "n/a");
+            println!("  {name:<18} {:>12}", "n/a");
             continue;
         }
-        let ratios: Vec<f64> = r.iter().zip(&first).map(|(a, b)| a / b).collect();
+        let ratios: Vec<f64> = first.iter().zip(r).map(|(a, b)| a / b).collect();
         let (lo, hi) = r
             .iter()
             .fold((f64::MAX, f64::MIN), |(l, h), &x| (l.min(x), h.max(x)));
+        let per_round: Vec<String> = ratios.iter().map(|x| format!("{x:.2}")).collect();
         println!(
-            "  {name:<22} {:>14.1} {:>12.1} – {:<11.1} {:>14.3}",
+            "  {name:<18} {:>12.1} {:>12.1} – {:<10.1}   {:>9.3}   {}",
             median(r.clone()),
             lo,
             hi,
-            median(ratios)
+            median(ratios.clone()),
+            per_round.join(" ")
         );
     }
 }
@@ -507,8 +509,14 @@ fn main() {
             (
                 "raw rust-openssl",
                 Box::new(|| {
+                    // A TLS 1.3 session object is single-use once a
+                    // connection has used it (OpenSSL marks it not
+                    // resumable), so raw code must also hand each
+                    // connection its own copy, as pyssl and CPython do.
+                    let der = raw_session.to_der().unwrap();
                     Some(timed(|| {
-                        let (c, _s) = raw_handshake(&raw, Some(&raw_session));
+                        let copy = RawSession::from_der(&der).unwrap();
+                        let (c, _s) = raw_handshake(&raw, Some(&copy));
                         assert!(c.ssl().session_reused());
                     }))
                 }),

@@ -1,9 +1,13 @@
-//! Profiling driver (not part of the crate's API): N in-memory handshakes.
+//! Profiling driver (not part of the crate's API): N in-memory handshakes,
+//! or with `bulk MB` one handshake and MB mebibytes client -> server in
+//! 16 KiB writes (the benchmark's bulk loop).
 use pyssl::testing::{CertificateAuthority, LeafSpec, TempDir};
 use pyssl::{MemoryBio, Protocol, SslContext};
 fn main() {
-    let n: usize = std::env::args()
-        .nth(1)
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let bulk = args.first().map(String::as_str) == Some("bulk");
+    let n: usize = args
+        .get(usize::from(bulk))
         .and_then(|a| a.parse().ok())
         .unwrap_or(200);
     let dir = TempDir::new("prof").unwrap();
@@ -21,7 +25,7 @@ fn main() {
     let srv = SslContext::new(Protocol::TlsServer).unwrap();
     srv.load_cert_chain(&chain, Some(&key), None).unwrap();
     srv.set_ecdh_curve("X25519").unwrap();
-    for _ in 0..n {
+    for _ in 0..if bulk { 1 } else { n } {
         let b = || MemoryBio::new().unwrap();
         let (ci, co, si, so) = (b(), b(), b(), b());
         let mut c = cli.wrap_bio(&ci, &co, false, Some("localhost")).unwrap();
@@ -40,6 +44,20 @@ fn main() {
             if so.pending() > 0 {
                 ci.write(&so.read(None).unwrap()).unwrap();
             }
+        }
+        if bulk {
+            let chunk = vec![0x5au8; 16 * 1024];
+            let mut buf = vec![0u8; 16 * 1024];
+            let t0 = std::time::Instant::now();
+            let total = n << 20;
+            let mut sent = 0;
+            while sent < total {
+                sent += c.write(&chunk).unwrap();
+                si.write(&co.read(None).unwrap()).unwrap();
+                while s.read_into(&mut buf).is_ok() {}
+            }
+            let mbs = total as f64 / t0.elapsed().as_secs_f64() / 1e6;
+            println!("{mbs:.1} MB/s");
         }
     }
 }

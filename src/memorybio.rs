@@ -64,10 +64,7 @@ impl MemoryBio {
         let mut st = self.lock();
         let avail = st.bio.pending();
         let want = n.map_or(avail, |n| n.min(avail));
-        let mut buf = vec![0u8; want];
-        let got = st.bio.read(&mut buf)?;
-        buf.truncate(got);
-        Ok(buf)
+        Ok(st.bio.read_to_vec(want))
     }
 
     /// `write(data)`: appends `data`, returning its length. After

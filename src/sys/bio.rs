@@ -69,20 +69,32 @@ impl MemBio {
         usize::try_from(n).unwrap_or(0)
     }
 
-    /// Reads up to `buf.len()` bytes; 0 when empty.
-    pub(crate) fn read(&mut self, buf: &mut [u8]) -> Result<usize, Error> {
-        let want = c_int::try_from(buf.len()).unwrap_or(c_int::MAX);
+    /// Reads up to `want` bytes into a new vector, without zeroing it first
+    /// (the bulk path of `MemoryBIO.read()`).
+    pub(crate) fn read_to_vec(&mut self, want: usize) -> Vec<u8> {
+        let want = want.min(c_int::MAX as usize);
+        let mut v = Vec::with_capacity(want);
         if want == 0 {
-            return Ok(0);
+            return v;
         }
-        // SAFETY: valid BIO; OpenSSL writes at most `want` bytes into buf.
-        let n = unsafe { sys::BIO_read(self.as_ptr(), buf.as_mut_ptr().cast::<c_void>(), want) };
+        // SAFETY: valid BIO; OpenSSL writes at most `want` bytes into the
+        // vector's spare capacity, which holds at least `want` bytes.
+        let n = unsafe {
+            sys::BIO_read(
+                self.as_ptr(),
+                v.spare_capacity_mut().as_mut_ptr().cast::<c_void>(),
+                want as c_int,
+            )
+        };
         if n < 0 {
             // Empty buffer with retry semantics (or EOF after write_eof).
             err::clear();
-            return Ok(0);
+            return v;
         }
-        Ok(usize::try_from(n).unwrap_or(0))
+        let n = usize::try_from(n).unwrap_or(0).min(want);
+        // SAFETY: BIO_read initialised exactly the first `n` bytes.
+        unsafe { v.set_len(n) };
+        v
     }
 
     /// Appends `data`; returns the number of bytes written.
