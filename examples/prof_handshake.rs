@@ -6,8 +6,10 @@ use pyssl::{MemoryBio, Protocol, SslContext};
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let bulk = args.first().map(String::as_str) == Some("bulk");
+    let hold = args.first().map(String::as_str) == Some("hold");
+    let mut held = Vec::new();
     let n: usize = args
-        .get(usize::from(bulk))
+        .get(usize::from(bulk || hold))
         .and_then(|a| a.parse().ok())
         .unwrap_or(200);
     let dir = TempDir::new("prof").unwrap();
@@ -45,6 +47,10 @@ fn main() {
                 ci.write(&so.read(None).unwrap()).unwrap();
             }
         }
+        if hold {
+            held.push((c, s, ci, co, si, so));
+            continue;
+        }
         if bulk {
             let chunk = vec![0x5au8; 16 * 1024];
             let mut buf = vec![0u8; 16 * 1024];
@@ -59,5 +65,12 @@ fn main() {
             let mbs = total as f64 / t0.elapsed().as_secs_f64() / 1e6;
             println!("{mbs:.1} MB/s");
         }
+    }
+    if hold {
+        let kib: u64 = std::fs::read_to_string("/proc/self/statm")
+            .ok()
+            .and_then(|t| t.split_whitespace().nth(1)?.parse::<u64>().ok())
+            .map_or(0, |pages| pages * 4);
+        println!("{} pairs held, RSS {kib} KiB", held.len());
     }
 }

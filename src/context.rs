@@ -33,10 +33,18 @@ const HOSTFLAG_NEVER_CHECK_SUBJECT: u32 = 0x20;
 /// `Send + Sync`. Reconfiguration takes an internal write lock and creating
 /// a connection (`wrap_socket`, `wrap_bio`) a read lock, so settings never
 /// change halfway through `SSL_new`. OpenSSL copies per-connection settings
-/// (verify mode and flags, host flags, options, protocol bounds, cipher
-/// list) when a connection is created, so changes apply to later
-/// connections; the trust store is shared, so certificates loaded while a
-/// handshake runs are seen by it, exactly as in CPython.
+/// (verify mode and flags, host flags, options, protocol bounds, groups,
+/// ALPN, the certificate chain) when a connection is created, so changes
+/// apply to later connections; the trust store is shared, so certificates
+/// loaded while a handshake runs are seen by it, exactly as in CPython.
+///
+/// **Known limitation (shared with CPython):** OpenSSL does not copy the
+/// TLS 1.2 cipher list into a connection; a handshake reads the context's
+/// list while it runs. Calling [`set_ciphers`](Self::set_ciphers) while
+/// connections made from the same context are handshaking can therefore
+/// race with them inside OpenSSL (the stress test saw
+/// `NO_CIPHERS_AVAILABLE`). Set the cipher list before sharing the context,
+/// or while no handshake from it is in progress.
 #[derive(Clone)]
 #[doc(alias = "SSLContext")]
 pub struct SslContext {

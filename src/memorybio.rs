@@ -20,6 +20,18 @@ pub struct MemoryBio {
 pub(crate) struct BioState {
     pub(crate) bio: MemBio,
     eof_written: bool,
+    /// Give the buffer's memory back the next time it is empty.
+    pub(crate) trim_when_empty: bool,
+}
+
+impl BioState {
+    /// Releases the buffer's memory if a trim is due and it is empty.
+    pub(crate) fn trim_if_empty(&mut self) {
+        if self.trim_when_empty && self.bio.pending() == 0 {
+            self.bio.release_if_empty();
+            self.trim_when_empty = false;
+        }
+    }
 }
 
 impl std::fmt::Debug for MemoryBio {
@@ -39,6 +51,7 @@ impl MemoryBio {
             inner: Arc::new(Mutex::new(BioState {
                 bio: MemBio::new()?,
                 eof_written: false,
+                trim_when_empty: false,
             })),
         })
     }
@@ -64,7 +77,9 @@ impl MemoryBio {
         let mut st = self.lock();
         let avail = st.bio.pending();
         let want = n.map_or(avail, |n| n.min(avail));
-        Ok(st.bio.read_to_vec(want))
+        let data = st.bio.read_to_vec(want);
+        st.trim_if_empty();
+        Ok(data)
     }
 
     /// `write(data)`: appends `data`, returning its length. After

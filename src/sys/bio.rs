@@ -69,6 +69,48 @@ impl MemBio {
         usize::try_from(n).unwrap_or(0)
     }
 
+    /// Hands the buffer's memory back once it is empty. A memory BIO keeps
+    /// the capacity of the largest burst it ever held (a handshake flight,
+    /// a 16 KiB record), so an idle connection would otherwise carry
+    /// kilobytes of dead buffer for its lifetime. The EOF behaviour (the
+    /// BIO's own field) is untouched.
+    pub(crate) fn release_if_empty(&mut self) {
+        if self.pending() != 0 {
+            return;
+        }
+        let mut bm: *mut ffi::BUF_MEM = std::ptr::null_mut();
+        // SAFETY: valid BIO; BIO_get_mem_ptr stores the BUF_MEM pointer
+        // into `bm`.
+        unsafe {
+            sys::BIO_ctrl(
+                self.as_ptr(),
+                ffi::BIO_C_GET_BUF_MEM_PTR,
+                0,
+                (&mut bm as *mut *mut ffi::BUF_MEM).cast::<c_void>(),
+            )
+        };
+        // SAFETY: a non-null BUF_MEM of this BIO, read only.
+        if bm.is_null() || unsafe { (*bm).max } == 0 {
+            return;
+        }
+        // SAFETY: plain allocation; NULL on failure (then keep the old one).
+        let fresh = unsafe { ffi::BUF_MEM_new() };
+        if fresh.is_null() {
+            err::clear();
+            return;
+        }
+        // SAFETY: valid BIO and a new, empty BUF_MEM whose ownership passes
+        // to the BIO (BIO_CLOSE); the BIO frees the old buffer it owned.
+        unsafe {
+            sys::BIO_ctrl(
+                self.as_ptr(),
+                ffi::BIO_C_SET_BUF_MEM,
+                ffi::BIO_CLOSE,
+                fresh.cast::<c_void>(),
+            )
+        };
+    }
+
     /// Reads up to `want` bytes into a new vector, without zeroing it first
     /// (the bulk path of `MemoryBIO.read()`).
     pub(crate) fn read_to_vec(&mut self, want: usize) -> Vec<u8> {
