@@ -7,9 +7,10 @@ fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let bulk = args.first().map(String::as_str) == Some("bulk");
     let hold = args.first().map(String::as_str) == Some("hold");
+    let peercert = args.first().map(String::as_str) == Some("peercert");
     let mut held = Vec::new();
     let n: usize = args
-        .get(usize::from(bulk || hold))
+        .get(usize::from(bulk || hold || peercert))
         .and_then(|a| a.parse().ok())
         .unwrap_or(200);
     let dir = TempDir::new("prof").unwrap();
@@ -27,7 +28,7 @@ fn main() {
     let srv = SslContext::new(Protocol::TlsServer).unwrap();
     srv.load_cert_chain(&chain, Some(&key), None).unwrap();
     srv.set_ecdh_curve("X25519").unwrap();
-    for _ in 0..if bulk { 1 } else { n } {
+    for _ in 0..if bulk || peercert { 1 } else { n } {
         let b = || MemoryBio::new().unwrap();
         let (ci, co, si, so) = (b(), b(), b(), b());
         let mut c = cli.wrap_bio(&ci, &co, false, Some("localhost")).unwrap();
@@ -46,6 +47,14 @@ fn main() {
             if so.pending() > 0 {
                 ci.write(&so.read(None).unwrap()).unwrap();
             }
+        }
+        if peercert {
+            let t0 = std::time::Instant::now();
+            for _ in 0..n {
+                std::hint::black_box(c.getpeercert().unwrap());
+            }
+            println!("{:.0} calls/s", n as f64 / t0.elapsed().as_secs_f64());
+            continue;
         }
         if hold {
             held.push((c, s, ci, co, si, so));

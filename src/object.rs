@@ -77,6 +77,7 @@ impl SslObject {
                 conn,
                 context: ctx.clone(),
                 server_side,
+                peer_cache: Default::default(),
             }),
             incoming: incoming.clone(),
             outgoing: outgoing.clone(),

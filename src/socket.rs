@@ -163,6 +163,7 @@ impl SslSocket {
                 conn,
                 context: ctx.clone(),
                 server_side: opts.server_side,
+                peer_cache: Default::default(),
             }),
             stream: Some(sock),
             context: ctx.clone(),

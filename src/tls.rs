@@ -1,6 +1,8 @@
 //! What `SslSocket` and `SslObject` share: CPython's `_ssl._SSLSocket`, the
 //! C object under both Python classes.
 
+use foreign_types::ForeignType;
+
 use crate::cert::PeerCert;
 use crate::context::SslContext;
 use crate::error::{Error, Result};
@@ -36,7 +38,15 @@ pub(crate) struct TlsCore {
     pub(crate) conn: Conn,
     pub(crate) context: SslContext,
     pub(crate) server_side: bool,
+    /// The last decoded peer certificate, with the certificate it came
+    /// from (held, so its address cannot be reused while cached).
+    pub(crate) peer_cache: PeerCache,
 }
+
+/// `getpeercert()`'s cache: decoding is pure, so the same certificate
+/// object always decodes the same; a new one (post-handshake
+/// authentication, renegotiation) is decoded afresh.
+pub(crate) type PeerCache = std::sync::Mutex<Option<(openssl::x509::X509, PeerCert)>>;
 
 impl TlsCore {
     /// The context in use: the one an SNI callback switched to, if any.
@@ -57,13 +67,24 @@ impl TlsCore {
         if !self.conn.is_init_finished() {
             return Err(Error::value("handshake not done yet"));
         }
-        let Some(der) = self.conn.peer_cert_der() else {
+        let Some(x) = self.conn.peer_cert() else {
             return Ok(None);
         };
         if self.conn.ctx_verify_mode() & openssl_sys::SSL_VERIFY_PEER == 0 {
             return Ok(Some(PeerCert::default()));
         }
-        crate::pure::x509::decode_certificate(&der).map(Some)
+        let mut cache = self.peer_cache.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some((cx, cert)) = cache.as_ref() {
+            if cx.as_ptr() == x.as_ptr() {
+                return Ok(Some(cert.clone()));
+            }
+        }
+        let der = x
+            .to_der()
+            .map_err(|e| Error::value(format!("certificate encoding failed: {e}")))?;
+        let cert = crate::pure::x509::decode_certificate(&der)?;
+        *cache = Some((x, cert.clone()));
+        Ok(Some(cert))
     }
 
     pub(crate) fn getpeercert_der(&self) -> Result<Option<Vec<u8>>> {

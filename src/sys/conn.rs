@@ -361,6 +361,23 @@ impl Conn {
         Some(unsafe { std::slice::from_raw_parts(data, len as usize) }.to_vec())
     }
 
+    /// The peer's certificate (a new reference).
+    pub(crate) fn peer_cert(&self) -> Option<openssl::x509::X509> {
+        // SAFETY: valid SSL; the function returns a new reference (or NULL)
+        // whose ownership passes to the X509 wrapper.
+        unsafe {
+            #[cfg(ossl300)]
+            let x = sys::SSL_get1_peer_certificate(self.as_ptr());
+            #[cfg(not(ossl300))]
+            let x = sys::SSL_get_peer_certificate(self.as_ptr());
+            if x.is_null() {
+                None
+            } else {
+                Some(<openssl::x509::X509 as foreign_types::ForeignType>::from_ptr(x))
+            }
+        }
+    }
+
     /// The peer's certificate, DER-encoded.
     pub(crate) fn peer_cert_der(&self) -> Option<Vec<u8>> {
         // SAFETY: valid SSL; we own the returned reference and free it.
