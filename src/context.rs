@@ -38,13 +38,16 @@ const HOSTFLAG_NEVER_CHECK_SUBJECT: u32 = 0x20;
 /// apply to later connections; the trust store is shared, so certificates
 /// loaded while a handshake runs are seen by it, exactly as in CPython.
 ///
-/// **Known limitation (shared with CPython):** OpenSSL does not copy the
-/// TLS 1.2 cipher list into a connection; a handshake reads the context's
-/// list while it runs. Calling [`set_ciphers`](Self::set_ciphers) while
-/// connections made from the same context are handshaking can therefore
-/// race with them inside OpenSSL (the stress test saw
-/// `NO_CIPHERS_AVAILABLE`). Set the cipher list before sharing the context,
-/// or while no handshake from it is in progress.
+/// One setting is not copied: OpenSSL reads the context's TLS 1.2 cipher
+/// list while a handshake runs (a data race in CPython when
+/// `set_ciphers` is called from another thread). pyssl closes it:
+/// [`set_ciphers`](Self::set_ciphers) waits until no OpenSSL call of an
+/// unfinished handshake from this context is running, and holds new ones
+/// back only while it swaps the list; a TLS 1.2 connection takes a list of
+/// its own when its handshake finishes (a renegotiation would read the list
+/// again), and so does a connection an SNI callback moves to another
+/// context. A handshake blocked on a silent peer without a timeout
+/// therefore delays `set_ciphers` on its context until it ends.
 #[derive(Clone)]
 #[doc(alias = "SSLContext")]
 pub struct SslContext {
@@ -55,9 +58,83 @@ struct Inner {
     ctx: Ctx,
     protocol: Protocol,
     state: RwLock<State>,
+    gate: Arc<HandshakeGate>,
+}
+
+/// Handshake steps in progress on connections of one context.
+///
+/// OpenSSL does not copy the TLS 1.2 cipher list into a connection
+/// (`SSL_get_ciphers` falls back to the context's list, read while the
+/// handshake runs), so replacing the list under a running handshake is a
+/// data race inside OpenSSL. Each OpenSSL call of a connection whose
+/// handshake is not finished holds the gate; `set_ciphers` waits until no
+/// such call runs and holds new ones back only while it swaps the list.
+/// Entering never waits for a waiting `set_ciphers` (new handshakes are
+/// not stalled behind a handshake blocked on a silent peer). Connections
+/// that outlive their handshake on TLS 1.2 (renegotiation reads the list
+/// again) or switch context in an SNI callback get a list of their own.
+#[derive(Default)]
+pub(crate) struct HandshakeGate {
+    active: std::sync::Mutex<usize>,
+    idle: std::sync::Condvar,
+}
+
+thread_local! {
+    /// The gates this thread holds (a `set_ciphers` called from a callback
+    /// inside a handshake step must not wait for its own step).
+    static HELD: std::cell::RefCell<Vec<usize>> = const { std::cell::RefCell::new(Vec::new()) };
+}
+
+/// One handshake step's hold on a context's [`HandshakeGate`].
+pub(crate) struct GateGuard(Arc<HandshakeGate>);
+
+impl HandshakeGate {
+    fn lock(&self) -> std::sync::MutexGuard<'_, usize> {
+        self.active.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    fn key(&self) -> usize {
+        self as *const HandshakeGate as usize
+    }
+
+    pub(crate) fn enter(self: &Arc<Self>) -> GateGuard {
+        *self.lock() += 1;
+        HELD.with(|h| h.borrow_mut().push(self.key()));
+        GateGuard(self.clone())
+    }
+
+    /// Waits until no other thread runs a handshake step of this context;
+    /// while the guard lives, none starts.
+    fn wait_idle(&self) -> std::sync::MutexGuard<'_, usize> {
+        let mine = HELD.with(|h| h.borrow().iter().filter(|&&k| k == self.key()).count());
+        let mut g = self.lock();
+        while *g > mine {
+            g = self.idle.wait(g).unwrap_or_else(|e| e.into_inner());
+        }
+        g
+    }
+}
+
+impl Drop for GateGuard {
+    fn drop(&mut self) {
+        let key = self.0.key();
+        HELD.with(|h| {
+            let mut h = h.borrow_mut();
+            if let Some(i) = h.iter().rposition(|&k| k == key) {
+                h.swap_remove(i);
+            }
+        });
+        let mut g = self.0.lock();
+        *g = g.saturating_sub(1);
+        if *g == 0 {
+            self.0.idle.notify_all();
+        }
+    }
 }
 
 struct State {
+    /// The cipher string last given to `SSL_CTX_set_cipher_list`.
+    cipher_string: std::ffi::CString,
     check_hostname: bool,
     hostflags: u32,
     post_handshake_auth: bool,
@@ -166,6 +243,9 @@ impl SniRequest<'_, '_> {
     pub fn set_context(&mut self, ctx: &SslContext) {
         let keep: Arc<dyn std::any::Any + Send + Sync> = Arc::new(ctx.clone());
         self.call.switch_context(&ctx.inner.ctx, keep);
+        // The rest of the handshake would read the new context's list
+        // without holding its gate: the connection takes its own copy.
+        self.call.set_cipher_list(&ctx.cipher_string());
     }
 }
 
@@ -440,7 +520,9 @@ impl SslContext {
             inner: Arc::new(Inner {
                 ctx,
                 protocol,
+                gate: Arc::default(),
                 state: RwLock::new(State {
+                    cipher_string: ciphers,
                     check_hostname: client,
                     hostflags: HOSTFLAG_NO_PARTIAL_WILDCARDS,
                     post_handshake_auth: false,
@@ -457,6 +539,16 @@ impl SslContext {
 
     fn write(&self) -> RwLockWriteGuard<'_, State> {
         self.inner.state.write().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// A hold on the gate for one OpenSSL call of an unfinished handshake.
+    pub(crate) fn handshake_gate(&self) -> GateGuard {
+        self.inner.gate.enter()
+    }
+
+    /// The cipher string in force (for connections that get their own list).
+    pub(crate) fn cipher_string(&self) -> std::ffi::CString {
+        self.read().cipher_string.clone()
     }
 
     /// True when both handles refer to the same context.
@@ -759,8 +851,14 @@ impl SslContext {
     pub fn set_ciphers(&self, cipherlist: &str) -> Result<()> {
         let c = std::ffi::CString::new(cipherlist)
             .map_err(|_| Error::value("embedded null character"))?;
-        let _st = self.write();
-        if !self.inner.ctx.set_cipher_list(&c) {
+        // No handshake of this context may read the list while OpenSSL
+        // replaces it (see `HandshakeGate`).
+        let _idle = self.inner.gate.wait_idle();
+        let mut st = self.write();
+        let ok = self.inner.ctx.set_cipher_list(&c);
+        // OpenSSL installs the new list even when it has no TLS 1.2 cipher.
+        st.cipher_string = c;
+        if !ok {
             return Err(Error::Ssl(SslError::plain("No cipher can be selected.")));
         }
         Ok(())

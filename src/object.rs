@@ -118,7 +118,7 @@ impl SslObject {
             .core
             .as_mut()
             .ok_or_else(|| Error::value("Read on closed or unwrapped SSL socket."))?;
-        let r = f(&mut core.conn);
+        let r = core.call(f);
         // A memory BIO keeps the capacity of the largest burst it held:
         // after the handshake, both buffers give back what the flights
         // needed as soon as they are empty, so an idle connection carries

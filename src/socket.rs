@@ -253,7 +253,7 @@ impl SslSocket {
             .ok_or_else(|| Error::value("Read on closed or unwrapped SSL socket."))?;
         core.conn.set_nbio(timeout.is_some());
         loop {
-            let r = f(&mut core.conn);
+            let r = core.call(&mut f);
             core.conn.state().resume_panic();
             let failure = match r {
                 Ok(v) => return Ok(Ok(v)),

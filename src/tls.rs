@@ -4,6 +4,9 @@
 use foreign_types::ForeignType;
 
 use crate::cert::PeerCert;
+
+/// `TLS1_3_VERSION`.
+const TLS1_3_VERSION: libc::c_int = 0x0304;
 use crate::context::SslContext;
 use crate::error::{Error, Result};
 use crate::sys::conn::Conn;
@@ -49,6 +52,25 @@ pub(crate) struct TlsCore {
 pub(crate) type PeerCache = std::sync::Mutex<Option<(openssl::x509::X509, PeerCert)>>;
 
 impl TlsCore {
+    /// Runs one OpenSSL call of this connection. While the handshake is not
+    /// finished the call holds its context's handshake gate (see
+    /// `context::HandshakeGate`); a TLS 1.2 connection that has just
+    /// finished its handshake takes its own cipher list, since a later
+    /// renegotiation would read the context's without the gate.
+    pub(crate) fn call<T>(&mut self, f: impl FnOnce(&mut Conn) -> T) -> T {
+        if self.conn.is_init_finished() {
+            return f(&mut self.conn);
+        }
+        let ctx = self.context();
+        let gate = ctx.handshake_gate();
+        let r = f(&mut self.conn);
+        drop(gate);
+        if self.conn.is_init_finished() && self.conn.version_number() < TLS1_3_VERSION {
+            self.conn.set_cipher_list(&ctx.cipher_string());
+        }
+        r
+    }
+
     /// The context in use: the one an SNI callback switched to, if any.
     pub(crate) fn context(&self) -> SslContext {
         let switched = self

@@ -61,6 +61,14 @@ pub(crate) struct SniCall<'a> {
 }
 
 impl SniCall<'_> {
+    /// `SSL_set_cipher_list`: the connection's own TLS 1.2 cipher list.
+    pub(crate) fn set_cipher_list(&mut self, list: &std::ffi::CStr) {
+        // SAFETY: `ssl` is the live SSL of this callback; OpenSSL parses the
+        // NUL-terminated string and keeps its own stacks.
+        unsafe { sys::SSL_set_cipher_list(self.ssl, list.as_ptr()) };
+        super::err::clear();
+    }
+
     /// `SSL_set_SSL_CTX`: the connection continues with `ctx`; `keep` is
     /// stored on the connection so the context outlives it.
     pub(crate) fn switch_context(

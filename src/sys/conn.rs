@@ -185,6 +185,21 @@ impl Conn {
         Ok(())
     }
 
+    /// `SSL_set_cipher_list`: a TLS 1.2 cipher list of the connection's own,
+    /// so that it stops reading its context's.
+    pub(crate) fn set_cipher_list(&mut self, list: &std::ffi::CStr) {
+        // SAFETY: valid SSL and NUL-terminated string; OpenSSL keeps its own
+        // stacks.
+        unsafe { sys::SSL_set_cipher_list(self.as_ptr(), list.as_ptr()) };
+        err::clear();
+    }
+
+    /// The negotiated protocol version number (`SSL_version`).
+    pub(crate) fn version_number(&self) -> c_int {
+        // SAFETY: valid SSL.
+        unsafe { sys::SSL_version(self.as_ptr()) }
+    }
+
     /// `SSL_do_handshake`.
     pub(crate) fn do_handshake(&mut self) -> Result<(), IoFailure> {
         super::set_errno(0);

@@ -71,20 +71,26 @@ fn connections_while_other_threads_reconfigure() {
     let cli = SslContext::new(Protocol::TlsClient).unwrap();
     cli.load_verify_locations(Some(&pki().ca), None, None)
         .unwrap();
+    // TLS 1.2 connections keep a cipher list of their own after the
+    // handshake (renegotiation would read the context's again).
+    let cli12 = SslContext::new(Protocol::TlsClient).unwrap();
+    cli12
+        .load_verify_locations(Some(&pki().ca), None, None)
+        .unwrap();
+    cli12.set_maximum_version(TlsVersion::TlsV1_2).unwrap();
     let echo = EchoServer::start(srv.clone()).unwrap();
     let stop = Arc::new(AtomicBool::new(false));
     let reconfigured = Arc::new(AtomicUsize::new(0));
 
     // Reconfiguration that keeps every connection possible: the same CA
-    // and chain again, bounds, options, flags, tickets, ALPN. Not the
-    // cipher list: OpenSSL reads the context's list during handshakes, so
-    // set_ciphers races with them (documented on SslContext, as in
-    // CPython); it is set once before the threads start.
-    cli.set_ciphers("ECDHE+AESGCM:ECDHE+CHACHA20").unwrap();
+    // and chain again, cipher lists (OpenSSL reads the context's list
+    // during handshakes: set_ciphers must wait for them, see
+    // HandshakeGate), bounds, options, flags, tickets, ALPN.
     let mutators: Vec<_> = (0..2)
         .map(|i| {
             let (cli, srv, stop, n) =
                 (cli.clone(), srv.clone(), stop.clone(), reconfigured.clone());
+            let cli12 = cli12.clone();
             let (cert, key) = (cert.clone(), key.clone());
             thread::spawn(move || {
                 let mut k = 0u32;
@@ -93,6 +99,14 @@ fn connections_while_other_threads_reconfigure() {
                     if i == 0 {
                         cli.load_verify_locations(Some(&pki().ca), None, None)
                             .unwrap();
+                        let list = if k % 2 == 0 {
+                            "ECDHE+AESGCM"
+                        } else {
+                            "DEFAULT"
+                        };
+                        cli.set_ciphers(list).unwrap();
+                        cli12.set_ciphers(list).unwrap();
+                        srv.set_ciphers(list).unwrap();
                         let v = if k % 2 == 0 {
                             TlsVersion::TlsV1_2
                         } else {
@@ -115,6 +129,10 @@ fn connections_while_other_threads_reconfigure() {
                         srv.set_alpn_protocols(&["h2", "http/1.1"]).unwrap();
                     }
                     n.fetch_add(1, Ordering::SeqCst);
+                    // Reconfigure often, not in a tight loop: a context
+                    // that changes its cipher list without pause holds
+                    // every new handshake step back while it parses.
+                    thread::sleep(std::time::Duration::from_millis(1));
                 }
             })
         })
@@ -122,7 +140,11 @@ fn connections_while_other_threads_reconfigure() {
 
     let workers: Vec<_> = (0..4)
         .map(|w| {
-            let (cli, srv) = (cli.clone(), srv.clone());
+            // Worker 1 speaks TLS 1.2.
+            let (cli, srv) = (
+                if w == 1 { cli12.clone() } else { cli.clone() },
+                srv.clone(),
+            );
             let addr = echo.addr();
             thread::spawn(move || {
                 for i in 0..150 {
