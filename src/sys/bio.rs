@@ -1,4 +1,5 @@
-//! OpenSSL's memory BIO (`BIO_s_mem`), the engine under `MemoryBio`.
+//! The memory BIO under `MemoryBio`: a BIO method of pyssl's own that
+//! behaves as `BIO_s_mem` does for CPython's `MemoryBIO`, on a Rust buffer.
 
 use std::ptr::NonNull;
 
@@ -15,14 +16,176 @@ pub(crate) fn bio_eof(bio: *mut sys::BIO) -> bool {
     unsafe { sys::BIO_ctrl(bio, sys::BIO_CTRL_EOF, 0, std::ptr::null_mut()) != 0 }
 }
 
-/// An owned reference to a `BIO_s_mem` that reports "retry" when empty
-/// (until [`MemBio::write_eof`]).
+/// The buffer behind a [`MemBio`]: bytes `data[start..]` are pending.
+#[derive(Default)]
+struct Buffer {
+    data: Vec<u8>,
+    start: usize,
+    /// `write_eof()` was called: an empty buffer reads as EOF.
+    eof: bool,
+}
+
+impl Buffer {
+    fn pending(&self) -> usize {
+        self.data.len() - self.start
+    }
+
+    /// Drops the consumed prefix once it is at least half the buffer
+    /// (amortised: a buffer read in pieces while written to stays bounded).
+    fn compact(&mut self) {
+        if self.start > 0 && self.start >= self.data.len() / 2 {
+            self.data.drain(..self.start);
+            self.start = 0;
+        }
+    }
+
+    /// Copies up to `out.len()` pending bytes into `out`.
+    fn take_into(&mut self, out: &mut [u8]) -> usize {
+        let n = out.len().min(self.pending());
+        out[..n].copy_from_slice(&self.data[self.start..self.start + n]);
+        self.start += n;
+        if self.start == self.data.len() {
+            // Empty: reuse the allocation from the front.
+            self.data.clear();
+            self.start = 0;
+        }
+        n
+    }
+}
+
+/// pyssl's memory BIO method: `BIO_s_mem`'s behaviour as CPython's
+/// `MemoryBIO` uses it (an empty buffer asks to retry until `write_eof`,
+/// then reads as EOF; `BIO_CTRL_EOF` answers "empty", which OpenSSL's
+/// record layer needs to report an unexpected EOF), on a Rust buffer:
+/// no zero-filling on growth and `read()` of everything moves the buffer
+/// out instead of copying it.
+fn method() -> *mut sys::BIO_METHOD {
+    static METHOD: std::sync::OnceLock<usize> = std::sync::OnceLock::new();
+    *METHOD.get_or_init(|| {
+        // SAFETY: creates a method table that lives for the process (never
+        // freed); the callbacks below match OpenSSL's signatures.
+        unsafe {
+            let m = sys::BIO_meth_new(sys::BIO_TYPE_NONE, c"pyssl memory".as_ptr());
+            if !m.is_null() {
+                sys::BIO_meth_set_write__fixed_rust(m, Some(bio_write));
+                sys::BIO_meth_set_read__fixed_rust(m, Some(bio_read));
+                sys::BIO_meth_set_ctrl__fixed_rust(m, Some(bio_ctrl));
+                sys::BIO_meth_set_create__fixed_rust(m, Some(bio_create));
+                sys::BIO_meth_set_destroy__fixed_rust(m, Some(bio_destroy));
+            }
+            m as usize
+        }
+    }) as *mut sys::BIO_METHOD
+}
+
+/// The buffer of one of our BIOs.
+///
+/// # Safety
+/// `bio` must be a live BIO of [`method`] and nothing else may use its
+/// buffer for the lifetime of the returned reference (OpenSSL calls the
+/// callbacks only from calls pyssl makes while holding the `MemoryBio`'s
+/// lock, and `MemBio` methods take `&mut self` or only read).
+unsafe fn buffer<'a>(bio: *mut sys::BIO) -> Option<&'a mut Buffer> {
+    // SAFETY: per the contract, the data pointer is null or our Box.
+    unsafe { sys::BIO_get_data(bio).cast::<Buffer>().as_mut() }
+}
+
+unsafe extern "C" fn bio_create(bio: *mut sys::BIO) -> c_int {
+    let data = Box::into_raw(Box::<Buffer>::default());
+    // SAFETY: `bio` is the BIO OpenSSL is creating; it owns the Box from
+    // now on (freed in `bio_destroy`).
+    unsafe {
+        sys::BIO_set_data(bio, data.cast::<c_void>());
+        sys::BIO_set_init(bio, 1);
+    }
+    1
+}
+
+unsafe extern "C" fn bio_destroy(bio: *mut sys::BIO) -> c_int {
+    if bio.is_null() {
+        return 0;
+    }
+    // SAFETY: `bio` is being freed by OpenSSL (last reference); its data
+    // pointer is the Box from `bio_create`, taken back exactly once.
+    unsafe {
+        let data = sys::BIO_get_data(bio).cast::<Buffer>();
+        if !data.is_null() {
+            drop(Box::from_raw(data));
+        }
+        sys::BIO_set_data(bio, std::ptr::null_mut());
+        sys::BIO_set_init(bio, 0);
+    }
+    1
+}
+
+unsafe extern "C" fn bio_write(bio: *mut sys::BIO, buf: *const libc::c_char, len: c_int) -> c_int {
+    // SAFETY: OpenSSL passes a live BIO of ours and `len` readable bytes.
+    unsafe {
+        sys::BIO_clear_retry_flags(bio);
+        let Some(b) = buffer(bio) else { return -1 };
+        let Ok(n) = usize::try_from(len) else {
+            return -1;
+        };
+        b.compact();
+        if n > 0 {
+            b.data
+                .extend_from_slice(std::slice::from_raw_parts(buf.cast::<u8>(), n));
+        }
+    }
+    len
+}
+
+unsafe extern "C" fn bio_read(bio: *mut sys::BIO, buf: *mut libc::c_char, len: c_int) -> c_int {
+    // SAFETY: OpenSSL passes a live BIO of ours and `len` writable bytes.
+    unsafe {
+        sys::BIO_clear_retry_flags(bio);
+        let Some(b) = buffer(bio) else { return -1 };
+        let Ok(n) = usize::try_from(len) else {
+            return -1;
+        };
+        if b.pending() == 0 {
+            if b.eof {
+                return 0;
+            }
+            sys::BIO_set_retry_read(bio);
+            return -1;
+        }
+        let out = std::slice::from_raw_parts_mut(buf.cast::<u8>(), n);
+        c_int::try_from(b.take_into(out)).unwrap_or(c_int::MAX)
+    }
+}
+
+unsafe extern "C" fn bio_ctrl(
+    bio: *mut sys::BIO,
+    cmd: c_int,
+    _num: c_long,
+    _ptr: *mut c_void,
+) -> c_long {
+    // SAFETY: OpenSSL passes a live BIO of ours.
+    let pending = unsafe { buffer(bio) }.map_or(0, |b| b.pending());
+    match cmd {
+        ffi::BIO_CTRL_PENDING => c_long::try_from(pending).unwrap_or(c_long::MAX),
+        // Like BIO_s_mem: "at EOF" means "empty" (the retry flag of the
+        // read tells OpenSSL whether more may come).
+        BIO_CTRL_EOF => c_long::from(pending == 0),
+        BIO_CTRL_FLUSH | BIO_CTRL_DUP => 1,
+        _ => 0,
+    }
+}
+
+const BIO_CTRL_EOF: c_int = 2;
+const BIO_CTRL_FLUSH: c_int = 11;
+const BIO_CTRL_DUP: c_int = 12;
+
+/// An owned reference to one of pyssl's memory BIOs (see [`method`]).
 pub(crate) struct MemBio {
     ptr: NonNull<sys::BIO>,
 }
 
-// SAFETY: a BIO is plain memory guarded by the owner's exclusive access
-// (`&mut self` for every mutation); the reference count is atomic.
+// SAFETY: the BIO and its buffer are plain memory guarded by the owner's
+// exclusive access (`&mut self` for every mutation, the `MemoryBio` lock
+// around every OpenSSL call that may use it); the reference count is
+// atomic.
 unsafe impl Send for MemBio {}
 
 impl Drop for MemBio {
@@ -33,21 +196,16 @@ impl Drop for MemBio {
 }
 
 impl MemBio {
-    /// `BIO_new(BIO_s_mem())` with `BIO_set_mem_eof_return(bio, -1)`.
+    /// A new, empty buffer that asks to retry when read empty.
     pub(crate) fn new() -> Result<MemBio, Error> {
         super::init();
-        // SAFETY: BIO_s_mem returns a static method table.
-        let p = unsafe { sys::BIO_new(sys::BIO_s_mem()) };
+        let m = method();
+        if m.is_null() {
+            return Err(Error::Ssl(err::config_error()));
+        }
+        // SAFETY: a valid method table; BIO_new calls `bio_create`.
+        let p = unsafe { sys::BIO_new(m) };
         let ptr = NonNull::new(p).ok_or_else(|| Error::Ssl(err::config_error()))?;
-        // SAFETY: valid BIO; sets the value read returns when empty.
-        unsafe {
-            sys::BIO_ctrl(
-                ptr.as_ptr(),
-                ffi::BIO_C_SET_BUF_MEM_EOF_RETURN,
-                -1,
-                std::ptr::null_mut(),
-            )
-        };
         Ok(MemBio { ptr })
     }
 
@@ -55,116 +213,55 @@ impl MemBio {
         self.ptr.as_ptr()
     }
 
-    /// `BIO_ctrl_pending`.
+    fn buf(&self) -> &Buffer {
+        // SAFETY: our live BIO; shared access while `&self` is held, and
+        // OpenSSL only uses the buffer from calls made under the
+        // `MemoryBio` lock, which the caller holds.
+        unsafe { buffer(self.as_ptr()) }.expect("pyssl memory BIO without its buffer")
+    }
+
+    fn buf_mut(&mut self) -> &mut Buffer {
+        // SAFETY: as in `buf`, with exclusive access through `&mut self`.
+        unsafe { buffer(self.as_ptr()) }.expect("pyssl memory BIO without its buffer")
+    }
+
+    /// The pending bytes (`BIO_ctrl_pending`).
     pub(crate) fn pending(&self) -> usize {
-        // SAFETY: valid BIO.
-        let n = unsafe {
-            sys::BIO_ctrl(
-                self.as_ptr(),
-                ffi::BIO_CTRL_PENDING,
-                0,
-                std::ptr::null_mut(),
-            )
-        };
-        usize::try_from(n).unwrap_or(0)
+        self.buf().pending()
     }
 
-    /// Hands the buffer's memory back once it is empty. A memory BIO keeps
-    /// the capacity of the largest burst it ever held (a handshake flight,
-    /// a 16 KiB record), so an idle connection would otherwise carry
-    /// kilobytes of dead buffer for its lifetime. The EOF behaviour (the
-    /// BIO's own field) is untouched.
+    /// Gives the buffer's memory back once it is empty (an idle connection
+    /// should not carry the capacity of its handshake flights).
     pub(crate) fn release_if_empty(&mut self) {
-        if self.pending() != 0 {
-            return;
+        let b = self.buf_mut();
+        if b.pending() == 0 {
+            b.data = Vec::new();
+            b.start = 0;
         }
-        let mut bm: *mut ffi::BUF_MEM = std::ptr::null_mut();
-        // SAFETY: valid BIO; BIO_get_mem_ptr stores the BUF_MEM pointer
-        // into `bm`.
-        unsafe {
-            sys::BIO_ctrl(
-                self.as_ptr(),
-                ffi::BIO_C_GET_BUF_MEM_PTR,
-                0,
-                (&mut bm as *mut *mut ffi::BUF_MEM).cast::<c_void>(),
-            )
-        };
-        // SAFETY: a non-null BUF_MEM of this BIO, read only.
-        if bm.is_null() || unsafe { (*bm).max } == 0 {
-            return;
-        }
-        // SAFETY: plain allocation; NULL on failure (then keep the old one).
-        let fresh = unsafe { ffi::BUF_MEM_new() };
-        if fresh.is_null() {
-            err::clear();
-            return;
-        }
-        // SAFETY: valid BIO and a new, empty BUF_MEM whose ownership passes
-        // to the BIO (BIO_CLOSE); the BIO frees the old buffer it owned.
-        unsafe {
-            sys::BIO_ctrl(
-                self.as_ptr(),
-                ffi::BIO_C_SET_BUF_MEM,
-                ffi::BIO_CLOSE,
-                fresh.cast::<c_void>(),
-            )
-        };
     }
 
-    /// Reads up to `want` bytes into a new vector, without zeroing it first
-    /// (the bulk path of `MemoryBIO.read()`).
+    /// Reads up to `want` bytes. Taking everything moves the buffer out.
     pub(crate) fn read_to_vec(&mut self, want: usize) -> Vec<u8> {
-        let want = want.min(c_int::MAX as usize);
-        let mut v = Vec::with_capacity(want);
-        if want == 0 {
-            return v;
+        let b = self.buf_mut();
+        let want = want.min(b.pending());
+        if b.start == 0 && want == b.data.len() {
+            return std::mem::take(&mut b.data);
         }
-        // SAFETY: valid BIO; OpenSSL writes at most `want` bytes into the
-        // vector's spare capacity, which holds at least `want` bytes.
-        let n = unsafe {
-            sys::BIO_read(
-                self.as_ptr(),
-                v.spare_capacity_mut().as_mut_ptr().cast::<c_void>(),
-                want as c_int,
-            )
-        };
-        if n < 0 {
-            // Empty buffer with retry semantics (or EOF after write_eof).
-            err::clear();
-            return v;
-        }
-        let n = usize::try_from(n).unwrap_or(0).min(want);
-        // SAFETY: BIO_read initialised exactly the first `n` bytes.
-        unsafe { v.set_len(n) };
+        let mut v = vec![0u8; want];
+        b.take_into(&mut v);
         v
     }
 
     /// Appends `data`; returns the number of bytes written.
     pub(crate) fn write(&mut self, data: &[u8]) -> Result<usize, Error> {
-        let mut done = 0usize;
-        while done < data.len() {
-            let chunk = &data[done..];
-            let len = c_int::try_from(chunk.len()).unwrap_or(c_int::MAX);
-            // SAFETY: valid BIO; OpenSSL copies `len` bytes from chunk.
-            let n = unsafe { sys::BIO_write(self.as_ptr(), chunk.as_ptr().cast::<c_void>(), len) };
-            if n <= 0 {
-                return Err(Error::Ssl(err::config_error()));
-            }
-            done += usize::try_from(n).unwrap_or(0);
-        }
-        Ok(done)
+        let b = self.buf_mut();
+        b.compact();
+        b.data.extend_from_slice(data);
+        Ok(data.len())
     }
 
-    /// From now on an empty buffer means EOF (`BIO_set_mem_eof_return(0)`).
+    /// From now on an empty buffer means EOF.
     pub(crate) fn write_eof(&mut self) {
-        // SAFETY: valid BIO.
-        unsafe {
-            sys::BIO_ctrl(
-                self.as_ptr(),
-                ffi::BIO_C_SET_BUF_MEM_EOF_RETURN,
-                c_long::from(0),
-                std::ptr::null_mut(),
-            )
-        };
+        self.buf_mut().eof = true;
     }
 }
