@@ -7,7 +7,8 @@ use crate::error::{Error, Result, SslError};
 use crate::sys::bio::MemBio;
 
 /// An in-memory buffer between an [`SslObject`](crate::SslObject) and the
-/// network, on OpenSSL's `BIO_s_mem`: Python's `ssl.MemoryBIO`.
+/// network (a BIO method of pyssl's own with `BIO_s_mem`'s semantics, on a
+/// Rust buffer): Python's `ssl.MemoryBIO`.
 ///
 /// A `MemoryBio` is a handle: clones share the same buffer (as a Python
 /// object shared between the caller and the `SSLObject`).
