@@ -123,8 +123,8 @@ impl SslObject {
         // after the handshake, both buffers give back what the flights
         // needed as soon as they are empty, so an idle connection carries
         // no dead buffers. Only once: buffers that grow again for records
-        // keep their capacity (releasing on every drain costs bulk
-        // transfers about 12% in instructions).
+        // keep their capacity (releasing on every drain would free and
+        // allocate a record-sized buffer for every record).
         if !self.trim_armed && core.conn.is_init_finished() {
             self.trim_armed = true;
             inc.trim_when_empty = true;

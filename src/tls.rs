@@ -4,9 +4,6 @@
 use foreign_types::ForeignType;
 
 use crate::cert::PeerCert;
-
-/// `TLS1_3_VERSION`.
-const TLS1_3_VERSION: libc::c_int = 0x0304;
 use crate::context::SslContext;
 use crate::error::{Error, Result};
 use crate::sys::conn::Conn;
@@ -65,7 +62,8 @@ impl TlsCore {
         let gate = ctx.handshake_gate();
         let r = f(&mut self.conn);
         drop(gate);
-        if self.conn.is_init_finished() && self.conn.version_number() < TLS1_3_VERSION {
+        if self.conn.is_init_finished() && self.conn.version_number() < openssl_sys::TLS1_3_VERSION
+        {
             self.conn.set_cipher_list(&ctx.cipher_string());
         }
         r

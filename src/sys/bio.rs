@@ -167,15 +167,11 @@ unsafe extern "C" fn bio_ctrl(
         ffi::BIO_CTRL_PENDING => c_long::try_from(pending).unwrap_or(c_long::MAX),
         // Like BIO_s_mem: "at EOF" means "empty" (the retry flag of the
         // read tells OpenSSL whether more may come).
-        BIO_CTRL_EOF => c_long::from(pending == 0),
-        BIO_CTRL_FLUSH | BIO_CTRL_DUP => 1,
+        sys::BIO_CTRL_EOF => c_long::from(pending == 0),
+        sys::BIO_CTRL_FLUSH | ffi::BIO_CTRL_DUP => 1,
         _ => 0,
     }
 }
-
-const BIO_CTRL_EOF: c_int = 2;
-const BIO_CTRL_FLUSH: c_int = 11;
-const BIO_CTRL_DUP: c_int = 12;
 
 /// An owned reference to one of pyssl's memory BIOs (see [`method`]).
 pub(crate) struct MemBio {

@@ -395,21 +395,7 @@ impl Conn {
 
     /// The peer's certificate, DER-encoded.
     pub(crate) fn peer_cert_der(&self) -> Option<Vec<u8>> {
-        // SAFETY: valid SSL; we own the returned reference and free it.
-        unsafe {
-            #[cfg(ossl300)]
-            let x = sys::SSL_get1_peer_certificate(self.as_ptr());
-            // 1.1.1's name for the same function (it returns a new
-            // reference too).
-            #[cfg(not(ossl300))]
-            let x = sys::SSL_get_peer_certificate(self.as_ptr());
-            if x.is_null() {
-                return None;
-            }
-            let der = super::x509::to_der(x);
-            sys::X509_free(x);
-            der
-        }
+        self.peer_cert().and_then(|x| x.to_der().ok())
     }
 
     /// The verify mode of the context the connection currently uses (what

@@ -18,17 +18,7 @@ use openssl_sys::{
 /// `int (*verify_callback)(int, X509_STORE_CTX *)`.
 pub(crate) type VerifyCallback = Option<unsafe extern "C" fn(c_int, *mut X509_STORE_CTX) -> c_int>;
 
-/// `BUF_MEM` (public in `openssl/buffer.h`): the storage of a memory BIO.
-#[repr(C)]
-pub(crate) struct BUF_MEM {
-    pub(crate) length: usize,
-    pub(crate) data: *mut c_char,
-    pub(crate) max: usize,
-    pub(crate) flags: c_ulong,
-}
-
 extern "C" {
-    pub(crate) fn BUF_MEM_new() -> *mut BUF_MEM;
     pub(crate) fn SSL_get1_session(ssl: *const SSL) -> *mut SSL_SESSION;
     pub(crate) fn SSL_set_fd(ssl: *mut SSL, fd: c_int) -> c_int;
     pub(crate) fn BIO_up_ref(bio: *mut BIO) -> c_int;
@@ -113,10 +103,7 @@ pub(crate) const SSL_SENT_SHUTDOWN: c_int = 1;
 pub(crate) const SSL_RECEIVED_SHUTDOWN: c_int = 2;
 pub(crate) const SSL_CTRL_SET_GROUPS: c_int = 91;
 pub(crate) const BIO_CTRL_PENDING: c_int = 10;
-pub(crate) const BIO_C_SET_BUF_MEM_EOF_RETURN: c_int = 130;
-pub(crate) const BIO_C_SET_BUF_MEM: c_int = 114;
-pub(crate) const BIO_C_GET_BUF_MEM_PTR: c_int = 115;
-pub(crate) const BIO_CLOSE: c_long = 0x01;
+pub(crate) const BIO_CTRL_DUP: c_int = 12;
 
 extern "C" {
     pub(crate) fn X509_STORE_lock(store: *mut openssl_sys::X509_STORE) -> c_int;
