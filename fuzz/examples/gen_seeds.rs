@@ -259,38 +259,27 @@ fn record(client: &SslContext, server: &SslContext, host: &str) -> (Vec<Vec<u8>>
     (c2s, s2c)
 }
 
+/// The seeds of both handshake targets from one recorded connection: the
+/// client target gets the server's flights, the server target the client's.
+fn put_flights(name: &str, variant: usize, c2s: &[Vec<u8>], s2c: &[Vec<u8>]) {
+    put("handshake_client", name, join_handshake_input(variant, s2c));
+    put("handshake_server", name, join_handshake_input(variant, c2s));
+}
+
 fn handshake_seeds() {
     // Full TLS 1.3 (variant 0) and TLS 1.2 (variant 1) connections with
     // client certificates, ALPN, tickets and application data.
     for (variant, name) in [(0, "tls13-full"), (1, "tls12-full")] {
         eprintln!("{name}:");
         let (c2s, s2c) = record(&build_client(variant), &build_server(variant), HOSTNAME);
-        put(
-            "handshake_client",
-            name,
-            join_handshake_input(variant, &s2c),
-        );
-        put(
-            "handshake_server",
-            name,
-            join_handshake_input(variant, &c2s),
-        );
+        put_flights(name, variant, &c2s, &s2c);
     }
     // A HelloRetryRequest: the server only accepts secp384r1.
     eprintln!("tls13-hrr:");
     let srv = build_server(0);
     srv.set_ecdh_curve("secp384r1").expect("curve");
     let (c2s, s2c) = record(&build_client(0), &srv, HOSTNAME);
-    put(
-        "handshake_client",
-        "tls13-hrr",
-        join_handshake_input(0, &s2c),
-    );
-    put(
-        "handshake_server",
-        "tls13-hrr",
-        join_handshake_input(0, &c2s),
-    );
+    put_flights("tls13-hrr", 0, &c2s, &s2c);
     // SNI the server's callback switches on (RSA certificate) or rejects;
     // the client does not check that name.
     for (variant, host, name) in [
@@ -302,30 +291,12 @@ fn handshake_seeds() {
         let cli = build_client(variant);
         cli.set_check_hostname(false).expect("check_hostname");
         let (c2s, s2c) = record(&cli, &build_server(variant), host);
-        put(
-            "handshake_client",
-            name,
-            join_handshake_input(variant, &s2c),
-        );
-        put(
-            "handshake_server",
-            name,
-            join_handshake_input(variant, &c2s),
-        );
+        put_flights(name, variant, &c2s, &s2c);
     }
     // A client with an IP literal for a name (no SNI).
     eprintln!("tls13-ip:");
     let (c2s, s2c) = record(&build_client(0), &build_server(0), "127.0.0.1");
-    put(
-        "handshake_client",
-        "tls13-ip",
-        join_handshake_input(0, &s2c),
-    );
-    put(
-        "handshake_server",
-        "tls13-ip",
-        join_handshake_input(0, &c2s),
-    );
+    put_flights("tls13-ip", 0, &c2s, &s2c);
 }
 
 fn main() {

@@ -385,67 +385,53 @@ fn client_hello() -> Vec<u8> {
     out.read(None).unwrap()
 }
 
-#[test]
-fn peer_closes_after_every_server_record() {
-    let mut k = 0;
-    loop {
-        let mut results = Vec::new();
-        let mut passed = 0;
-        for who in [Who::Pyssl, Who::CPython] {
-            let (up, srv) = real_server();
-            let (port, proxy) = cutting_proxy(up, Dir::ToClient, k);
-            results.push(client_under_test(who, port));
-            passed = proxy.join().unwrap();
-            srv.join().unwrap();
-        }
-        let cpython = results.pop().unwrap();
-        let ours = agree(
-            &format!("client, server cut after {k} records"),
-            results.pop().unwrap(),
-            cpython,
-        );
+/// Cuts the connection after k = 0, 1, 2, ... records of one side until a
+/// cut comes after the last record; at every k pyssl and CPython must agree.
+/// `run(who, k)` returns the outcome and how many records the proxy passed.
+fn cut_after_every_record(
+    case: &str,
+    min_records: usize,
+    mut run: impl FnMut(Who, usize) -> (Outcome, usize),
+) {
+    for k in 0.. {
+        let (ours, passed) = run(Who::Pyssl, k);
+        let (cpython, _) = run(Who::CPython, k);
+        let ours = agree(&format!("{case} after {k} records"), ours, cpython);
         if k == 0 {
-            assert!(ours.is_err(), "no server record, yet {ours:?}");
+            assert!(ours.is_err(), "{case} before any record, yet {ours:?}");
         }
         if passed < k {
             // Every record went through: a full exchange.
             assert_eq!(ours, Outcome::Ok(b"ping".to_vec()));
-            assert!(k >= 7, "too few records from the server: {passed}");
-            break;
+            assert!(k >= min_records, "{case}: too few records ({passed})");
+            return;
         }
-        k += 1;
     }
 }
 
 #[test]
+fn peer_closes_after_every_server_record() {
+    cut_after_every_record("client, server cut", 7, |who, k| {
+        let (up, srv) = real_server();
+        let (port, proxy) = cutting_proxy(up, Dir::ToClient, k);
+        let outcome = client_under_test(who, port);
+        let passed = proxy.join().unwrap();
+        srv.join().unwrap();
+        (outcome, passed)
+    });
+}
+
+#[test]
 fn peer_closes_after_every_client_record() {
-    let mut k = 0;
-    loop {
-        let mut results = Vec::new();
+    cut_after_every_record("server, client cut", 4, |who, k| {
         let mut passed = 0;
-        for who in [Who::Pyssl, Who::CPython] {
-            results.push(server_under_test(who, |port| {
-                let (pport, proxy) = cutting_proxy(port, Dir::ToServer, k);
-                real_client(pport);
-                passed = proxy.join().unwrap();
-            }));
-        }
-        let cpython = results.pop().unwrap();
-        let ours = agree(
-            &format!("server, client cut after {k} records"),
-            results.pop().unwrap(),
-            cpython,
-        );
-        if k == 0 {
-            assert!(ours.is_err(), "no client record, yet {ours:?}");
-        }
-        if passed < k {
-            assert_eq!(ours, Outcome::Ok(b"ping".to_vec()));
-            assert!(k >= 4, "too few records from the client: {passed}");
-            break;
-        }
-        k += 1;
-    }
+        let outcome = server_under_test(who, |port| {
+            let (pport, proxy) = cutting_proxy(port, Dir::ToServer, k);
+            real_client(pport);
+            passed = proxy.join().unwrap();
+        });
+        (outcome, passed)
+    });
 }
 
 /// Runs a scripted server peer against both clients.
