@@ -17,7 +17,7 @@ use std::time::Duration;
 
 use pyssl::{Error, MemoryBio, Protocol, SslContext, WrapOptions};
 
-use super::support::{pki, python313, same_openssl_as_cpython};
+use super::support::{pki, python313, run_python, same_openssl_as_cpython};
 
 /// What the code under test ended with.
 #[derive(Debug, Clone, PartialEq)]
@@ -150,22 +150,14 @@ fn client_under_test(who: Who, port: u16) -> Outcome {
             t.sendall(b"ping")?;
             t.recv(4)
         })()),
-        Who::CPython => {
-            let out = Command::new(python313())
-                .arg("-c")
-                .arg(format!("{NORMALISE}{PY_CLIENT}"))
-                .arg(port.to_string())
-                .arg(&pki().ca)
-                .arg(TIMEOUT.as_secs_f64().to_string())
-                .output()
-                .expect("run CPython");
-            assert!(
-                out.status.success(),
-                "{}",
-                String::from_utf8_lossy(&out.stderr)
-            );
-            Outcome::from_json(&String::from_utf8_lossy(&out.stdout))
-        }
+        Who::CPython => Outcome::from_json(&run_python(
+            &format!("{NORMALISE}{PY_CLIENT}"),
+            &[
+                &port.to_string(),
+                pki().ca.to_str().expect("UTF-8 temp path"),
+                &TIMEOUT.as_secs_f64().to_string(),
+            ],
+        )),
     }
 }
 
