@@ -1,0 +1,21 @@
+//! `getpeercert()`'s dict and `_ssl.Certificate`.
+
+use pyo3::prelude::*;
+
+/// A decoded certificate as the dict `getpeercert()` returns.
+pub(crate) fn peercert_to_py<'py>(
+    py: Python<'py>,
+    _cert: &pyssl::PeerCert,
+) -> PyResult<Bound<'py, PyAny>> {
+    Ok(pyo3::types::PyDict::new(py).into_any())
+}
+
+/// `_ssl.Certificate`: one certificate of a chain.
+#[pyclass(name = "Certificate", module = "_ssl", frozen)]
+pub(crate) struct PyCertificate {
+    pub(crate) der: Vec<u8>,
+}
+
+pub(crate) fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    m.add_class::<PyCertificate>()
+}

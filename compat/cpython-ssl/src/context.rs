@@ -1,0 +1,7 @@
+//! `_ssl._SSLContext`.
+
+use pyo3::prelude::*;
+
+pub(crate) fn register(_m: &Bound<'_, PyModule>) -> PyResult<()> {
+    Ok(())
+}
