@@ -1022,6 +1022,14 @@ impl SslContext {
         SslSocket::create(self, sock, options)
     }
 
+    /// Moves `conn` to this context (Python's `sslsock.context = ctx`),
+    /// with a TLS 1.2 cipher list of its own (see `HandshakeGate`).
+    pub(crate) fn adopt(&self, conn: &mut Conn) {
+        let keep: Arc<dyn std::any::Any + Send + Sync> = Arc::new(self.clone());
+        conn.switch_context(&self.inner.ctx, keep);
+        conn.set_cipher_list(&self.cipher_string());
+    }
+
     /// The Python-level checks of `SSLSocket._create` / `wrap_bio`, then
     /// CPython's `newPySSLSocket`: a configured connection.
     pub(crate) fn new_conn(

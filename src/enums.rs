@@ -425,3 +425,51 @@ impl Purpose {
         }
     }
 }
+
+impl TryFrom<i64> for Protocol {
+    type Error = crate::Error;
+
+    /// The protocol with Python's value; CPython's `ValueError` for any
+    /// other (`_SSLContext(99)`).
+    fn try_from(v: i64) -> crate::Result<Protocol> {
+        [
+            Protocol::Tls,
+            Protocol::TlsClient,
+            Protocol::TlsServer,
+            Protocol::TlsV1,
+            Protocol::TlsV1_1,
+            Protocol::TlsV1_2,
+        ]
+        .into_iter()
+        .find(|p| i64::from(p.value()) == v)
+        .ok_or_else(|| crate::Error::value(format!("invalid or unsupported protocol version {v}")))
+    }
+}
+
+impl TryFrom<i64> for VerifyMode {
+    type Error = crate::Error;
+
+    /// The mode with Python's value; CPython's `ValueError` for any other
+    /// (`ctx.verify_mode = 7`).
+    fn try_from(v: i64) -> crate::Result<VerifyMode> {
+        match v {
+            0 => Ok(VerifyMode::None),
+            1 => Ok(VerifyMode::Optional),
+            2 => Ok(VerifyMode::Required),
+            _ => Err(crate::Error::value("invalid value for verify_mode")),
+        }
+    }
+}
+
+impl TryFrom<i64> for TlsVersion {
+    type Error = crate::Error;
+
+    /// The version with Python's value; CPython's `ValueError` for any
+    /// other (`ctx.minimum_version = 0x2a`).
+    fn try_from(v: i64) -> crate::Result<TlsVersion> {
+        i32::try_from(v)
+            .ok()
+            .and_then(TlsVersion::from_value)
+            .ok_or_else(|| crate::Error::value(format!("Unsupported TLS/SSL version 0x{v:x}")))
+    }
+}

@@ -7,7 +7,7 @@ use crate::context::SslContext;
 use crate::error::{Error, Result};
 use crate::memorybio::MemoryBio;
 use crate::sys::err::IoFailure;
-use crate::tls::{tls_getters, TlsCore};
+use crate::tls::{set_session_owned, tls_getters, TlsCore};
 
 /// A TLS connection over two memory buffers: Python's `ssl.SSLObject`.
 ///
@@ -54,6 +54,35 @@ impl SslContext {
     }
 }
 
+impl SslContext {
+    /// `wrap_bio(incoming, outgoing, server_side=..., server_hostname=...,
+    /// session=...)` with the keyword arguments of `wrap_socket`
+    /// ([`WrapOptions`](crate::WrapOptions); `do_handshake_on_connect` and
+    /// `suppress_ragged_eofs` do not apply to memory buffers).
+    #[doc(alias = "wrap_bio")]
+    pub fn wrap_bio_with(
+        &self,
+        incoming: &MemoryBio,
+        outgoing: &MemoryBio,
+        options: crate::WrapOptions<'_>,
+    ) -> Result<SslObject> {
+        if options.server_side && options.session.is_some() {
+            return Err(Error::value("session can only be specified in client mode"));
+        }
+        let mut obj = SslObject::create(
+            self,
+            incoming,
+            outgoing,
+            options.server_side,
+            options.server_hostname,
+        )?;
+        if let Some(s) = &options.session {
+            obj.set_session(s)?;
+        }
+        Ok(obj)
+    }
+}
+
 impl SslObject {
     fn create(
         ctx: &SslContext,
@@ -88,15 +117,8 @@ impl SslObject {
         })
     }
 
-    fn core(&self) -> Option<&TlsCore> {
-        self.core.as_ref()
-    }
-
-    fn core_mut(&mut self) -> Option<&mut TlsCore> {
-        self.core.as_mut()
-    }
-
     tls_getters!();
+    set_session_owned!();
 
     /// The incoming buffer given to `wrap_bio`.
     pub fn incoming(&self) -> &MemoryBio {

@@ -12,7 +12,7 @@ use crate::context::SslContext;
 use crate::error::{Error, OsError, Result, SslErrorKind};
 use crate::sys::err::IoFailure;
 use crate::sys::misc::{self, Ready};
-use crate::tls::{tls_getters, TlsCore};
+use crate::tls::{set_session_owned, tls_getters, TlsCore};
 
 /// The keyword arguments of `SSLContext.wrap_socket` (and `wrap_bio`).
 #[derive(Clone, Debug)]
@@ -122,11 +122,43 @@ impl std::fmt::Debug for SslSocket {
 
 /// Which operation a wait or timeout belongs to.
 #[derive(Clone, Copy)]
-enum Op {
+pub(crate) enum Op {
     Handshake,
     Read,
     Write,
     Shutdown,
+}
+
+/// Python's wait after OpenSSL asked to retry on a socket: `timeout` None
+/// waits for the socket without limit, zero does not wait (`false`: raise
+/// the want error), anything else waits until `deadline`
+/// (`TimeoutError` with CPython's text for the operation). `true`: retry.
+pub(crate) fn wait_for_socket(
+    fd: std::os::fd::RawFd,
+    writing: bool,
+    op: Op,
+    timeout: Option<Duration>,
+    deadline: Option<Instant>,
+) -> Result<bool> {
+    match (timeout, deadline) {
+        (None, _) => {
+            misc::poll_fd(fd, writing, -1)?;
+            Ok(true)
+        }
+        (Some(_), None) => Ok(false),
+        (Some(_), Some(deadline)) => {
+            let left = deadline.saturating_duration_since(Instant::now());
+            let ms = i64::try_from(left.as_micros().div_ceil(1000)).unwrap_or(i64::MAX);
+            if left.is_zero() || misc::poll_fd(fd, writing, ms)? == Ready::TimedOut {
+                return Err(Error::Os(OsError::timeout(match (op, writing) {
+                    (Op::Handshake, _) => "The handshake operation timed out",
+                    (Op::Read, _) | (Op::Shutdown, false) => "The read operation timed out",
+                    (Op::Write, _) | (Op::Shutdown, true) => "The write operation timed out",
+                })));
+            }
+            Ok(true)
+        }
+    }
 }
 
 impl SslSocket {
@@ -189,15 +221,8 @@ impl SslSocket {
         Ok(s)
     }
 
-    fn core(&self) -> Option<&TlsCore> {
-        self.core.as_ref()
-    }
-
-    fn core_mut(&mut self) -> Option<&mut TlsCore> {
-        self.core.as_mut()
-    }
-
     tls_getters!();
+    set_session_owned!();
 
     /// `do_handshake_on_connect`.
     pub fn do_handshake_on_connect(&self) -> bool {
@@ -267,26 +292,8 @@ impl SslSocket {
             let Some(fd) = fd else {
                 return Ok(Err(failure));
             };
-            match (timeout, deadline) {
-                (None, _) => {
-                    // Blocking socket: OpenSSL should not ask to retry, but if
-                    // it does, wait for the socket and retry.
-                    misc::poll_fd(fd, writing, -1)?;
-                }
-                (Some(_), None) => return Ok(Err(failure)),
-                (Some(_), Some(deadline)) => {
-                    let left = deadline.saturating_duration_since(Instant::now());
-                    let ms = i64::try_from(left.as_micros().div_ceil(1000)).unwrap_or(i64::MAX);
-                    if left.is_zero() || misc::poll_fd(fd, writing, ms)? == Ready::TimedOut {
-                        return Err(Error::Os(OsError::timeout(match (op, writing) {
-                            (Op::Handshake, _) => "The handshake operation timed out",
-                            (Op::Read, _) | (Op::Shutdown, false) => "The read operation timed out",
-                            (Op::Write, _) | (Op::Shutdown, true) => {
-                                "The write operation timed out"
-                            }
-                        })));
-                    }
-                }
+            if !wait_for_socket(fd, writing, op, timeout, deadline)? {
+                return Ok(Err(failure));
             }
         }
     }

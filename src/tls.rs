@@ -166,6 +166,11 @@ impl TlsCore {
         self.conn.set_session(&session.inner)
     }
 
+    /// `context = ctx`: CPython's setter (`SSL_set_SSL_CTX`, no checks).
+    pub(crate) fn set_context(&mut self, ctx: &SslContext) {
+        ctx.adopt(&mut self.conn);
+    }
+
     pub(crate) fn get_channel_binding(&self, cb_type: &str) -> Result<Option<Vec<u8>>> {
         if cb_type != "tls-unique" {
             return Err(Error::value(format!(
@@ -180,8 +185,9 @@ impl TlsCore {
     }
 }
 
-/// Generates the TLS getters both `SslSocket` and `SslObject` expose, on a
-/// type with a `fn core(&self) -> Option<&TlsCore>`.
+/// Generates the TLS getters `SslSocket`, `SslObject` and
+/// `BorrowedSslSocket` expose, on a type with a
+/// `fn with_core<R>(&self, f: impl FnOnce(Option<&TlsCore>) -> R) -> R`.
 macro_rules! tls_getters {
     () => {
         /// `getpeercert()`: the peer's certificate as a dictionary-like
@@ -189,57 +195,47 @@ macro_rules! tls_getters {
         /// peer was not verified (`CERT_NONE`); `None` when the peer sent
         /// no certificate. `ValueError` before the handshake.
         pub fn getpeercert(&self) -> crate::Result<Option<crate::PeerCert>> {
-            match self.core() {
-                Some(c) => c.getpeercert(),
-                None => Ok(None),
-            }
+            self.with_core(|c| c.map_or(Ok(None), |c| c.getpeercert()))
         }
 
         /// `getpeercert(binary_form=True)`: the peer's certificate, DER.
         #[doc(alias = "getpeercert")]
         pub fn getpeercert_der(&self) -> crate::Result<Option<Vec<u8>>> {
-            match self.core() {
-                Some(c) => c.getpeercert_der(),
-                None => Ok(None),
-            }
+            self.with_core(|c| c.map_or(Ok(None), |c| c.getpeercert_der()))
         }
 
         /// `get_verified_chain()`: the chain OpenSSL verified, leaf first,
         /// DER-encoded.
         pub fn get_verified_chain(&self) -> Vec<Vec<u8>> {
-            self.core()
-                .map(|c| c.get_verified_chain())
-                .unwrap_or_default()
+            self.with_core(|c| c.map(|c| c.get_verified_chain()).unwrap_or_default())
         }
 
         /// `get_unverified_chain()`: the chain the peer sent, leaf first,
         /// DER-encoded.
         pub fn get_unverified_chain(&self) -> Vec<Vec<u8>> {
-            self.core()
-                .map(|c| c.get_unverified_chain())
-                .unwrap_or_default()
+            self.with_core(|c| c.map(|c| c.get_unverified_chain()).unwrap_or_default())
         }
 
         /// `cipher()`: the negotiated cipher.
         pub fn cipher(&self) -> Option<crate::CipherInfo> {
-            self.core().and_then(|c| c.cipher())
+            self.with_core(|c| c.and_then(|c| c.cipher()))
         }
 
         /// `shared_ciphers()`: the ciphers both sides offered (server side),
         /// in the server's order.
         pub fn shared_ciphers(&self) -> Option<Vec<crate::CipherInfo>> {
-            self.core().and_then(|c| c.shared_ciphers())
+            self.with_core(|c| c.and_then(|c| c.shared_ciphers()))
         }
 
         /// `version()`: the negotiated protocol (`"TLSv1.3"`), `None` before
         /// the handshake.
         pub fn version(&self) -> Option<String> {
-            self.core().and_then(|c| c.version())
+            self.with_core(|c| c.and_then(|c| c.version()))
         }
 
         /// `selected_alpn_protocol()`.
         pub fn selected_alpn_protocol(&self) -> Option<String> {
-            self.core().and_then(|c| c.selected_alpn_protocol())
+            self.with_core(|c| c.and_then(|c| c.selected_alpn_protocol()))
         }
 
         /// `compression()`: always `None` (pyssl, like CPython on OpenSSL
@@ -251,7 +247,7 @@ macro_rules! tls_getters {
         /// `get_channel_binding(cb_type)`: the `"tls-unique"` binding
         /// (the first Finished message), `None` before the handshake.
         pub fn get_channel_binding(&self, cb_type: &str) -> crate::Result<Option<Vec<u8>>> {
-            match self.core() {
+            self.with_core(|c| match c {
                 Some(c) => c.get_channel_binding(cb_type),
                 None if cb_type != "tls-unique" => {
                     Err(crate::Error::Value(crate::error::ValueError::new(format!(
@@ -259,43 +255,27 @@ macro_rules! tls_getters {
                     ))))
                 }
                 None => Ok(None),
-            }
+            })
         }
 
         /// `pending()`: decrypted bytes ready to be read without I/O.
         pub fn pending(&self) -> usize {
-            self.core().map(|c| c.conn.pending()).unwrap_or(0)
+            self.with_core(|c| c.map(|c| c.conn.pending()).unwrap_or(0))
         }
 
         /// `session_reused`.
         pub fn session_reused(&self) -> bool {
-            self.core()
-                .map(|c| c.conn.session_reused())
-                .unwrap_or(false)
+            self.with_core(|c| c.map(|c| c.conn.session_reused()).unwrap_or(false))
         }
 
         /// `session`: the TLS session (to resume it later), `None` before
         /// one exists.
         pub fn session(&self) -> Option<crate::SslSession> {
-            self.core()
-                .and_then(|c| c.conn.session())
-                .map(|s| crate::SslSession {
+            self.with_core(|c| {
+                c.and_then(|c| c.conn.session()).map(|s| crate::SslSession {
                     inner: std::sync::Arc::new(s),
                 })
-        }
-
-        /// `session = s`: resume `s` on this (client, not yet connected)
-        /// connection. Python's checks: the session must come from the same
-        /// context, the connection must be client side and before its
-        /// handshake.
-        #[doc(alias = "session")]
-        pub fn set_session(&mut self, session: &crate::SslSession) -> crate::Result<()> {
-            match self.core_mut() {
-                Some(c) => c.set_session(session),
-                None => Err(crate::Error::Value(crate::error::ValueError::new(
-                    "Read on closed or unwrapped SSL socket.",
-                ))),
-            }
+            })
         }
 
         /// `server_side`.
@@ -312,12 +292,53 @@ macro_rules! tls_getters {
         /// `context`: the context in use (the one an SNI callback switched
         /// to, if any).
         pub fn context(&self) -> crate::SslContext {
-            match self.core() {
+            self.with_core(|c| match c {
                 Some(c) => c.context(),
                 None => self.context.clone(),
-            }
+            })
         }
     };
 }
 
+/// `session = s` for a type with `core: Option<TlsCore>`.
+macro_rules! set_session_owned {
+    () => {
+        /// `session = s`: resume `s` on this (client, not yet connected)
+        /// connection. Python's checks: the session must come from the same
+        /// context, the connection must be client side and before its
+        /// handshake.
+        #[doc(alias = "session")]
+        pub fn set_session(&mut self, session: &crate::SslSession) -> crate::Result<()> {
+            match self.core.as_mut() {
+                Some(c) => c.set_session(session),
+                None => Err(crate::Error::Value(crate::error::ValueError::new(
+                    "Read on closed or unwrapped SSL socket.",
+                ))),
+            }
+        }
+
+        /// `context = ctx`: the connection goes on with `ctx` (its
+        /// certificate and settings serve what is left of the handshake),
+        /// as CPython's setter does (`SSL_set_SSL_CTX`). Inside an SNI
+        /// callback use [`SniRequest::set_context`](crate::SniRequest::set_context).
+        #[doc(alias = "context")]
+        pub fn set_context(&mut self, ctx: &crate::SslContext) -> crate::Result<()> {
+            match self.core.as_mut() {
+                Some(c) => {
+                    c.set_context(ctx);
+                    Ok(())
+                }
+                None => Err(crate::Error::Value(crate::error::ValueError::new(
+                    "Read on closed or unwrapped SSL socket.",
+                ))),
+            }
+        }
+
+        fn with_core<R>(&self, f: impl FnOnce(Option<&TlsCore>) -> R) -> R {
+            f(self.core.as_ref())
+        }
+    };
+}
+
+pub(crate) use set_session_owned;
 pub(crate) use tls_getters;

@@ -261,3 +261,197 @@ impl MemBio {
         self.buf_mut().eof = true;
     }
 }
+
+/// What a [`SockBio`] knows between calls: the descriptor of the call in
+/// progress and whether a read met the end of the stream.
+struct SockState {
+    fd: c_int,
+    eof: bool,
+}
+
+/// pyssl's socket BIO method: OpenSSL's socket BIO (`BIO_s_socket`) with
+/// two differences. The descriptor is given anew before every call (it
+/// is borrowed, never closed), and every `recv`/`send` is non-blocking
+/// per call (`MSG_DONTWAIT`) whatever the descriptor's own mode, so an
+/// OpenSSL call never waits on the socket: the caller waits, outside its
+/// locks. `MSG_NOSIGNAL` turns SIGPIPE into `EPIPE` (what CPython sees,
+/// since Python ignores SIGPIPE). Retry flags, the end-of-stream flag
+/// and `BIO_CTRL_EOF` are the socket BIO's, per OpenSSL version.
+fn sock_method() -> *mut sys::BIO_METHOD {
+    static METHOD: std::sync::OnceLock<usize> = std::sync::OnceLock::new();
+    *METHOD.get_or_init(|| {
+        // SAFETY: creates a method table that lives for the process (never
+        // freed); the callbacks below match OpenSSL's signatures.
+        unsafe {
+            let m = sys::BIO_meth_new(sys::BIO_TYPE_NONE, c"pyssl socket".as_ptr());
+            if !m.is_null() {
+                sys::BIO_meth_set_write__fixed_rust(m, Some(sock_write));
+                sys::BIO_meth_set_read__fixed_rust(m, Some(sock_read));
+                sys::BIO_meth_set_ctrl__fixed_rust(m, Some(sock_ctrl));
+                sys::BIO_meth_set_create__fixed_rust(m, Some(sock_create));
+                sys::BIO_meth_set_destroy__fixed_rust(m, Some(sock_destroy));
+            }
+            m as usize
+        }
+    }) as *mut sys::BIO_METHOD
+}
+
+/// The state of one of our socket BIOs.
+///
+/// # Safety
+/// `bio` must be a live BIO of [`sock_method`], used by one thread at a
+/// time (the owner's connection lock is held around every OpenSSL call).
+unsafe fn sock_state<'a>(bio: *mut sys::BIO) -> Option<&'a mut SockState> {
+    // SAFETY: per the contract, the data pointer is null or our Box.
+    unsafe { sys::BIO_get_data(bio).cast::<SockState>().as_mut() }
+}
+
+unsafe extern "C" fn sock_create(bio: *mut sys::BIO) -> c_int {
+    let data = Box::into_raw(Box::new(SockState { fd: -1, eof: false }));
+    // SAFETY: `bio` is the BIO OpenSSL is creating; it owns the Box from
+    // now on (freed in `sock_destroy`).
+    unsafe {
+        sys::BIO_set_data(bio, data.cast::<c_void>());
+        sys::BIO_set_init(bio, 1);
+    }
+    1
+}
+
+unsafe extern "C" fn sock_destroy(bio: *mut sys::BIO) -> c_int {
+    if bio.is_null() {
+        return 0;
+    }
+    // SAFETY: `bio` is being freed by OpenSSL (last reference); its data
+    // pointer is the Box from `sock_create`, taken back exactly once.
+    unsafe {
+        let data = sys::BIO_get_data(bio).cast::<SockState>();
+        if !data.is_null() {
+            drop(Box::from_raw(data));
+        }
+        sys::BIO_set_data(bio, std::ptr::null_mut());
+        sys::BIO_set_init(bio, 0);
+    }
+    1
+}
+
+/// `BIO_sock_should_retry` after a `recv`/`send` that returned `ret`:
+/// OpenSSL's list of non-fatal socket errors.
+fn sock_should_retry(ret: isize) -> bool {
+    if ret != 0 && ret != -1 {
+        return false;
+    }
+    matches!(
+        super::errno(),
+        libc::EWOULDBLOCK
+            | libc::ENOTCONN
+            | libc::EINTR
+            | libc::EPROTO
+            | libc::EINPROGRESS
+            | libc::EALREADY
+    )
+}
+
+unsafe extern "C" fn sock_read(bio: *mut sys::BIO, buf: *mut libc::c_char, len: c_int) -> c_int {
+    // SAFETY: OpenSSL passes a live BIO of ours and `len` writable bytes.
+    unsafe {
+        let Some(st) = sock_state(bio) else { return -1 };
+        if buf.is_null() {
+            return 0;
+        }
+        let n = usize::try_from(len).unwrap_or(0);
+        super::set_errno(0);
+        let ret = libc::recv(st.fd, buf.cast::<c_void>(), n, libc::MSG_DONTWAIT);
+        sys::BIO_clear_retry_flags(bio);
+        if ret <= 0 {
+            if sock_should_retry(ret) {
+                sys::BIO_set_retry_read(bio);
+            } else if ret == 0 {
+                st.eof = true;
+            }
+        }
+        c_int::try_from(ret).unwrap_or(-1)
+    }
+}
+
+unsafe extern "C" fn sock_write(bio: *mut sys::BIO, buf: *const libc::c_char, len: c_int) -> c_int {
+    // SAFETY: OpenSSL passes a live BIO of ours and `len` readable bytes.
+    unsafe {
+        let Some(st) = sock_state(bio) else { return -1 };
+        let n = usize::try_from(len).unwrap_or(0);
+        super::set_errno(0);
+        let ret = libc::send(
+            st.fd,
+            buf.cast::<c_void>(),
+            n,
+            libc::MSG_DONTWAIT | libc::MSG_NOSIGNAL,
+        );
+        sys::BIO_clear_retry_flags(bio);
+        if ret <= 0 && sock_should_retry(ret) {
+            sys::BIO_set_retry_write(bio);
+        }
+        c_int::try_from(ret).unwrap_or(-1)
+    }
+}
+
+unsafe extern "C" fn sock_ctrl(
+    bio: *mut sys::BIO,
+    cmd: c_int,
+    _num: c_long,
+    _ptr: *mut c_void,
+) -> c_long {
+    // SAFETY: OpenSSL passes a live BIO of ours.
+    let eof = unsafe { sock_state(bio) }.is_some_and(|s| s.eof);
+    match cmd {
+        // OpenSSL 3's socket BIO reports the end of the stream it met,
+        // which makes the record layer report an unexpected EOF; 1.1.1's
+        // answers 0 (the EOF is then a syscall error with errno 0).
+        sys::BIO_CTRL_EOF => c_long::from(cfg!(ossl300) && eof),
+        sys::BIO_CTRL_FLUSH | ffi::BIO_CTRL_DUP => 1,
+        _ => 0,
+    }
+}
+
+/// An owned reference to one of pyssl's socket BIOs (see [`sock_method`]).
+pub(crate) struct SockBio {
+    ptr: NonNull<sys::BIO>,
+}
+
+// SAFETY: the BIO's state is plain data used only under the owning
+// connection's lock; the reference count is atomic.
+unsafe impl Send for SockBio {}
+
+impl Drop for SockBio {
+    fn drop(&mut self) {
+        // SAFETY: we own one reference.
+        unsafe { ffi::BIO_free(self.ptr.as_ptr()) };
+    }
+}
+
+impl SockBio {
+    /// A socket BIO with no descriptor yet.
+    pub(crate) fn new() -> Result<SockBio, Error> {
+        super::init();
+        let m = sock_method();
+        if m.is_null() {
+            return Err(Error::Ssl(err::config_error()));
+        }
+        // SAFETY: a valid method table; BIO_new calls `sock_create`.
+        let p = unsafe { sys::BIO_new(m) };
+        let ptr = NonNull::new(p).ok_or_else(|| Error::Ssl(err::config_error()))?;
+        Ok(SockBio { ptr })
+    }
+
+    pub(crate) fn as_ptr(&self) -> *mut sys::BIO {
+        self.ptr.as_ptr()
+    }
+
+    /// The descriptor the next OpenSSL calls use. The caller holds the
+    /// connection's lock and keeps `fd` open until those calls return.
+    pub(crate) fn set_fd(&mut self, fd: std::os::fd::BorrowedFd<'_>) {
+        use std::os::fd::AsRawFd;
+        // SAFETY: our live BIO, exclusively borrowed through `&mut self`.
+        if let Some(st) = unsafe { sock_state(self.as_ptr()) } {
+            st.fd = fd.as_raw_fd();
+        }
+    }
+}

@@ -36,6 +36,12 @@ pub(crate) struct ConnState {
 
 impl ConnState {
     /// Resumes a panic stashed by a callback, if any.
+    /// Takes a panic stashed by a callback, to resume it once the
+    /// caller's locks are released.
+    pub(crate) fn take_panic(&self) -> Option<Box<dyn Any + Send>> {
+        self.panic.lock().ok().and_then(|mut g| g.take())
+    }
+
     pub(crate) fn resume_panic(&self) {
         let p = self.panic.lock().ok().and_then(|mut g| g.take());
         if let Some(p) = p {

@@ -105,6 +105,35 @@ impl Conn {
         }
     }
 
+    /// Attaches one of pyssl's socket BIOs for both directions (it gains
+    /// a reference; `SSL_set_bio` with the same BIO twice takes one).
+    pub(crate) fn set_sock_bio(&mut self, bio: &super::bio::SockBio) {
+        // SAFETY: valid SSL and BIO; SSL_set_bio takes over the reference
+        // we add first.
+        unsafe {
+            ffi::BIO_up_ref(bio.as_ptr());
+            sys::SSL_set_bio(self.as_ptr(), bio.as_ptr(), bio.as_ptr());
+        }
+    }
+
+    /// `SSL_set_SSL_CTX` outside a callback: the connection goes on with
+    /// `ctx` (certificate, verification settings); `keep` holds the
+    /// context alive for the connection and is what `context` reports.
+    pub(crate) fn switch_context(
+        &mut self,
+        ctx: &Ctx,
+        keep: std::sync::Arc<dyn std::any::Any + Send + Sync>,
+    ) {
+        // SAFETY: valid SSL and SSL_CTX; OpenSSL takes a reference to it.
+        unsafe { sys::SSL_set_SSL_CTX(self.as_ptr(), ctx.as_ptr()) };
+        if let Ok(mut s) = self.state.switched.lock() {
+            *s = Some(keep.clone());
+        }
+        if let Ok(mut k) = self.state.keep.lock() {
+            k.push(keep);
+        }
+    }
+
     /// `BIO_set_nbio` on both BIOs of a socket connection.
     pub(crate) fn set_nbio(&self, on: bool) {
         // SAFETY: valid SSL; the BIOs (possibly the same) are owned by it.

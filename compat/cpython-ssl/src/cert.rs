@@ -19,3 +19,8 @@ pub(crate) struct PyCertificate {
 pub(crate) fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<PyCertificate>()
 }
+
+/// A `Certificate` for a DER certificate of a chain.
+pub(crate) fn new_certificate(py: Python<'_>, der: Vec<u8>) -> PyResult<Py<PyCertificate>> {
+    Py::new(py, PyCertificate { der })
+}

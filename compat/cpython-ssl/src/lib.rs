@@ -10,6 +10,7 @@
 use pyo3::prelude::*;
 
 mod bio;
+mod buffer;
 mod cert;
 mod context;
 mod errors;
