@@ -425,3 +425,73 @@ impl Purpose {
         }
     }
 }
+
+bitflags::bitflags! {
+    /// Hostname-check flags (`X509_CHECK_FLAG_*`, CPython's `HOSTFLAG_*`
+    /// constants and `SSLContext._host_flags`). Unnamed bits are kept.
+    #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+    #[doc(alias = "HOSTFLAG")]
+    pub struct HostFlags: u32 {
+        /// `HOSTFLAG_ALWAYS_CHECK_SUBJECT`.
+        #[doc(alias = "HOSTFLAG_ALWAYS_CHECK_SUBJECT")]
+        const ALWAYS_CHECK_SUBJECT = sys::X509_CHECK_FLAG_ALWAYS_CHECK_SUBJECT as u32;
+        /// `HOSTFLAG_NEVER_CHECK_SUBJECT`: never match the subject's common
+        /// name (`hostname_checks_common_name = False`).
+        #[doc(alias = "HOSTFLAG_NEVER_CHECK_SUBJECT")]
+        const NEVER_CHECK_SUBJECT = sys::X509_CHECK_FLAG_NEVER_CHECK_SUBJECT as u32;
+        /// `HOSTFLAG_NO_WILDCARDS`.
+        #[doc(alias = "HOSTFLAG_NO_WILDCARDS")]
+        const NO_WILDCARDS = sys::X509_CHECK_FLAG_NO_WILDCARDS as u32;
+        /// `HOSTFLAG_NO_PARTIAL_WILDCARDS` (set on every new context).
+        #[doc(alias = "HOSTFLAG_NO_PARTIAL_WILDCARDS")]
+        const NO_PARTIAL_WILDCARDS = sys::X509_CHECK_FLAG_NO_PARTIAL_WILDCARDS as u32;
+        /// `HOSTFLAG_MULTI_LABEL_WILDCARDS`.
+        #[doc(alias = "HOSTFLAG_MULTI_LABEL_WILDCARDS")]
+        const MULTI_LABEL_WILDCARDS = sys::X509_CHECK_FLAG_MULTI_LABEL_WILDCARDS as u32;
+        /// `HOSTFLAG_SINGLE_LABEL_SUBDOMAINS`.
+        #[doc(alias = "HOSTFLAG_SINGLE_LABEL_SUBDOMAINS")]
+        const SINGLE_LABEL_SUBDOMAINS = sys::X509_CHECK_FLAG_SINGLE_LABEL_SUBDOMAINS as u32;
+        const _ = !0;
+    }
+}
+
+impl HostFlags {
+    /// Python's `HOSTFLAG_*` names and values, in the order `_ssl` defines
+    /// them.
+    pub const NAMES: &'static [(&'static str, HostFlags)] = &[
+        (
+            "HOSTFLAG_ALWAYS_CHECK_SUBJECT",
+            HostFlags::ALWAYS_CHECK_SUBJECT,
+        ),
+        (
+            "HOSTFLAG_NEVER_CHECK_SUBJECT",
+            HostFlags::NEVER_CHECK_SUBJECT,
+        ),
+        ("HOSTFLAG_NO_WILDCARDS", HostFlags::NO_WILDCARDS),
+        (
+            "HOSTFLAG_NO_PARTIAL_WILDCARDS",
+            HostFlags::NO_PARTIAL_WILDCARDS,
+        ),
+        (
+            "HOSTFLAG_MULTI_LABEL_WILDCARDS",
+            HostFlags::MULTI_LABEL_WILDCARDS,
+        ),
+        (
+            "HOSTFLAG_SINGLE_LABEL_SUBDOMAINS",
+            HostFlags::SINGLE_LABEL_SUBDOMAINS,
+        ),
+    ];
+}
+
+#[cfg(test)]
+mod host_flag_tests {
+    use super::HostFlags;
+
+    #[test]
+    fn host_flags_are_openssls() {
+        assert_eq!(HostFlags::ALWAYS_CHECK_SUBJECT.bits(), 0x1);
+        assert_eq!(HostFlags::NEVER_CHECK_SUBJECT.bits(), 0x20);
+        assert_eq!(HostFlags::SINGLE_LABEL_SUBDOMAINS.bits(), 0x10);
+        assert_eq!(HostFlags::NAMES.len(), 6);
+    }
+}
