@@ -424,6 +424,38 @@ impl Purpose {
             Purpose::ClientAuth => "1.3.6.1.5.5.7.3.2",
         }
     }
+
+    /// The purpose's OpenSSL NID (`Purpose.SERVER_AUTH.nid`: 129, and 130
+    /// for `CLIENT_AUTH`).
+    pub fn nid(self) -> i32 {
+        match self {
+            Purpose::ServerAuth => sys::NID_server_auth,
+            Purpose::ClientAuth => sys::NID_client_auth,
+        }
+    }
+
+    /// The purpose's OpenSSL short name (`Purpose.SERVER_AUTH.shortname`:
+    /// `"serverAuth"`).
+    pub fn shortname(self) -> String {
+        crate::sys::asn1::nid2sn(self.nid()).unwrap_or_default()
+    }
+
+    /// The purpose's OpenSSL long name (`Purpose.SERVER_AUTH.longname`:
+    /// `"TLS Web Server Authentication"`).
+    pub fn longname(self) -> String {
+        crate::sys::asn1::nid2ln(self.nid()).unwrap_or_default()
+    }
+
+    /// The purpose as an [`Asn1Object`](crate::Asn1Object) (Python's
+    /// `Purpose` members are `_ASN1Object`s).
+    pub fn asn1_object(self) -> crate::Asn1Object {
+        crate::Asn1Object {
+            nid: self.nid(),
+            shortname: self.shortname(),
+            longname: self.longname(),
+            oid: self.oid().to_string(),
+        }
+    }
 }
 
 bitflags::bitflags! {

@@ -40,6 +40,7 @@
 #![warn(missing_docs)]
 #![doc(test(attr(deny(warnings))))]
 
+mod asn1;
 mod cert;
 mod context;
 mod enums;
@@ -58,6 +59,7 @@ mod tls;
 #[cfg(feature = "tokio")]
 pub mod tokio;
 
+pub use asn1::{nid2obj, txt2obj, Asn1Object};
 pub use cert::{DistinguishedName, GeneralName, NameAttribute, PeerCert, Rdn};
 pub use context::{
     create_default_context, AlertDescription, CaData, CertStoreStats, CipherDetails, Password,
