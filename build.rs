@@ -57,6 +57,7 @@ const FEATURE_PROBES: &[(&str, &str)] = &[
         "has_never_check_common_name",
         "defined(X509_CHECK_FLAG_NEVER_CHECK_SUBJECT)",
     ),
+    ("has_psk", "!defined(OPENSSL_NO_PSK)"),
     ("has_sslv3_method", "!defined(OPENSSL_NO_SSL3_METHOD)"),
     ("has_tlsv1_method", "!defined(OPENSSL_NO_TLS1_METHOD)"),
     ("has_tlsv1_1_method", "!defined(OPENSSL_NO_TLS1_1_METHOD)"),
@@ -88,6 +89,8 @@ fn main() {
         .ok()
         .and_then(|v| u64::from_str_radix(v.trim(), 16).ok())
         .expect("openssl-sys did not report DEP_OPENSSL_VERSION_NUMBER");
+    // The headers' OPENSSL_VERSION_NUMBER, for `_OPENSSL_API_VERSION`.
+    println!("cargo:rustc-env=PYSSL_OPENSSL_HEADER_VERSION={version:x}");
     for (name, min) in VERSION_CFGS {
         if version >= *min {
             println!("cargo:rustc-cfg={name}");

@@ -6,7 +6,7 @@ use std::sync::{Arc, RwLock, RwLockReadGuard, RwLockWriteGuard};
 
 use crate::cert::PeerCert;
 use crate::enums::{Options, Protocol, Purpose, TlsVersion, VerifyFlags, VerifyMode};
-use crate::error::{Error, Result, SslError, TypeError, UnicodeError, UnicodeErrorKind};
+use crate::error::{Error, Result, SslError, TypeError, UnicodeError};
 use crate::hostname;
 use crate::socket::{SslSocket, WrapOptions};
 use crate::sys::callbacks::{SniCall, SniHook};
@@ -894,15 +894,8 @@ impl SslContext {
         let mut wire = Vec::new();
         for p in protocols {
             let p = p.as_ref();
-            if let Some((pos, c)) = p.chars().enumerate().find(|(_, c)| !c.is_ascii()) {
-                let mut esc = String::new();
-                crate::pyfmt::push_escape(&mut esc, c);
-                return Err(Error::Unicode(UnicodeError::new(
-                    UnicodeErrorKind::Encode,
-                    format!(
-                        "'ascii' codec can't encode character '{esc}' in position {pos}: ordinal not in range(128)"
-                    ),
-                )));
+            if let Some(e) = UnicodeError::ascii_encode(p) {
+                return Err(Error::Unicode(e));
             }
             if p.is_empty() || p.len() > 255 {
                 return Err(Error::Ssl(SslError::plain(
@@ -1044,12 +1037,12 @@ impl SslContext {
             None => None,
         };
         if server_side && self.inner.protocol == Protocol::TlsClient {
-            return Err(Error::Ssl(SslError::plain(
+            return Err(Error::Ssl(SslError::text(
                 "Cannot create a server socket with a PROTOCOL_TLS_CLIENT context",
             )));
         }
         if !server_side && self.inner.protocol == Protocol::TlsServer {
-            return Err(Error::Ssl(SslError::plain(
+            return Err(Error::Ssl(SslError::text(
                 "Cannot create a client socket with a PROTOCOL_TLS_SERVER context",
             )));
         }

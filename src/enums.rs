@@ -424,6 +424,108 @@ impl Purpose {
             Purpose::ClientAuth => "1.3.6.1.5.5.7.3.2",
         }
     }
+
+    /// The purpose's OpenSSL NID (`Purpose.SERVER_AUTH.nid`: 129, and 130
+    /// for `CLIENT_AUTH`).
+    pub fn nid(self) -> i32 {
+        match self {
+            Purpose::ServerAuth => sys::NID_server_auth,
+            Purpose::ClientAuth => sys::NID_client_auth,
+        }
+    }
+
+    /// The purpose's OpenSSL short name (`Purpose.SERVER_AUTH.shortname`:
+    /// `"serverAuth"`).
+    pub fn shortname(self) -> String {
+        crate::sys::asn1::nid2sn(self.nid()).unwrap_or_default()
+    }
+
+    /// The purpose's OpenSSL long name (`Purpose.SERVER_AUTH.longname`:
+    /// `"TLS Web Server Authentication"`).
+    pub fn longname(self) -> String {
+        crate::sys::asn1::nid2ln(self.nid()).unwrap_or_default()
+    }
+
+    /// The purpose as an [`Asn1Object`](crate::Asn1Object) (Python's
+    /// `Purpose` members are `_ASN1Object`s).
+    pub fn asn1_object(self) -> crate::Asn1Object {
+        crate::Asn1Object {
+            nid: self.nid(),
+            shortname: self.shortname(),
+            longname: self.longname(),
+            oid: self.oid().to_string(),
+        }
+    }
+}
+
+bitflags::bitflags! {
+    /// Hostname-check flags (`X509_CHECK_FLAG_*`, CPython's `HOSTFLAG_*`
+    /// constants and `SSLContext._host_flags`). Unnamed bits are kept.
+    #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+    #[doc(alias = "HOSTFLAG")]
+    pub struct HostFlags: u32 {
+        /// `HOSTFLAG_ALWAYS_CHECK_SUBJECT`.
+        #[doc(alias = "HOSTFLAG_ALWAYS_CHECK_SUBJECT")]
+        const ALWAYS_CHECK_SUBJECT = sys::X509_CHECK_FLAG_ALWAYS_CHECK_SUBJECT as u32;
+        /// `HOSTFLAG_NEVER_CHECK_SUBJECT`: never match the subject's common
+        /// name (`hostname_checks_common_name = False`).
+        #[doc(alias = "HOSTFLAG_NEVER_CHECK_SUBJECT")]
+        const NEVER_CHECK_SUBJECT = sys::X509_CHECK_FLAG_NEVER_CHECK_SUBJECT as u32;
+        /// `HOSTFLAG_NO_WILDCARDS`.
+        #[doc(alias = "HOSTFLAG_NO_WILDCARDS")]
+        const NO_WILDCARDS = sys::X509_CHECK_FLAG_NO_WILDCARDS as u32;
+        /// `HOSTFLAG_NO_PARTIAL_WILDCARDS` (set on every new context).
+        #[doc(alias = "HOSTFLAG_NO_PARTIAL_WILDCARDS")]
+        const NO_PARTIAL_WILDCARDS = sys::X509_CHECK_FLAG_NO_PARTIAL_WILDCARDS as u32;
+        /// `HOSTFLAG_MULTI_LABEL_WILDCARDS`.
+        #[doc(alias = "HOSTFLAG_MULTI_LABEL_WILDCARDS")]
+        const MULTI_LABEL_WILDCARDS = sys::X509_CHECK_FLAG_MULTI_LABEL_WILDCARDS as u32;
+        /// `HOSTFLAG_SINGLE_LABEL_SUBDOMAINS`.
+        #[doc(alias = "HOSTFLAG_SINGLE_LABEL_SUBDOMAINS")]
+        const SINGLE_LABEL_SUBDOMAINS = sys::X509_CHECK_FLAG_SINGLE_LABEL_SUBDOMAINS as u32;
+        const _ = !0;
+    }
+}
+
+impl HostFlags {
+    /// Python's `HOSTFLAG_*` names and values, in the order `_ssl` defines
+    /// them.
+    pub const NAMES: &'static [(&'static str, HostFlags)] = &[
+        (
+            "HOSTFLAG_ALWAYS_CHECK_SUBJECT",
+            HostFlags::ALWAYS_CHECK_SUBJECT,
+        ),
+        (
+            "HOSTFLAG_NEVER_CHECK_SUBJECT",
+            HostFlags::NEVER_CHECK_SUBJECT,
+        ),
+        ("HOSTFLAG_NO_WILDCARDS", HostFlags::NO_WILDCARDS),
+        (
+            "HOSTFLAG_NO_PARTIAL_WILDCARDS",
+            HostFlags::NO_PARTIAL_WILDCARDS,
+        ),
+        (
+            "HOSTFLAG_MULTI_LABEL_WILDCARDS",
+            HostFlags::MULTI_LABEL_WILDCARDS,
+        ),
+        (
+            "HOSTFLAG_SINGLE_LABEL_SUBDOMAINS",
+            HostFlags::SINGLE_LABEL_SUBDOMAINS,
+        ),
+    ];
+}
+
+#[cfg(test)]
+mod host_flag_tests {
+    use super::HostFlags;
+
+    #[test]
+    fn host_flags_are_openssls() {
+        assert_eq!(HostFlags::ALWAYS_CHECK_SUBJECT.bits(), 0x1);
+        assert_eq!(HostFlags::NEVER_CHECK_SUBJECT.bits(), 0x20);
+        assert_eq!(HostFlags::SINGLE_LABEL_SUBDOMAINS.bits(), 0x10);
+        assert_eq!(HostFlags::NAMES.len(), 6);
+    }
 }
 
 impl TryFrom<i64> for Protocol {

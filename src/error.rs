@@ -362,6 +362,7 @@ pub struct SslError {
     message: String,
     library: Option<String>,
     reason: Option<String>,
+    message_only: bool,
 }
 
 impl SslError {
@@ -378,13 +379,35 @@ impl SslError {
             message: message.into(),
             library,
             reason,
+            message_only: false,
         }
     }
 
     /// A plain `SSLError` with only a message, as CPython raises for
     /// configuration errors (`SSLError("No cipher can be selected.")`).
     pub(crate) fn plain(message: impl Into<String>) -> Self {
+        SslError {
+            message_only: true,
+            ..SslError::new(SslErrorKind::Ssl, 0, message, None, None)
+        }
+    }
+
+    /// CPython's `_setSSLError(errstr)` with an empty error queue:
+    /// `SSLError(0, errstr)`, `library` and `reason` `None`.
+    pub(crate) fn text(message: impl Into<String>) -> Self {
         SslError::new(SslErrorKind::Ssl, 0, message, None, None)
+    }
+
+    /// True when CPython raises this error with the message as its only
+    /// argument (`SSLError('No cipher can be selected.')`, C's
+    /// `PyErr_SetString`): in Python `args` is then `(message,)`, `errno`
+    /// and `strerror` are `None`, the instance has no `library` or `reason`
+    /// attribute, and `str(exc)` is the repr of `args`. False for the
+    /// `SSLError(errno, strerror)` of OpenSSL failures, which always carry
+    /// `library` and `reason` (possibly `None`).
+    #[doc(alias = "args")]
+    pub fn is_message_only(&self) -> bool {
+        self.message_only
     }
 
     /// The subclass.
@@ -434,6 +457,7 @@ pub struct SslCertVerificationError {
     reason: Option<String>,
     verify_code: Option<i64>,
     verify_message: Option<String>,
+    message_only: bool,
 }
 
 /// `ssl.CertificateError`, an alias of [`SslCertVerificationError`] since
@@ -456,6 +480,7 @@ impl SslCertVerificationError {
             reason,
             verify_code,
             verify_message,
+            message_only: false,
         }
     }
 
@@ -463,7 +488,18 @@ impl SslCertVerificationError {
     /// it: no library, reason or verify code.
     #[allow(dead_code)]
     pub(crate) fn certificate_error(message: impl Into<String>) -> Self {
-        Self::new(0, message, None, None, None, None)
+        SslCertVerificationError {
+            message_only: true,
+            ..Self::new(0, message, None, None, None, None)
+        }
+    }
+
+    /// True for a `CertificateError(message)` raised with the message as
+    /// its only argument (the legacy `match_hostname`): no `errno`,
+    /// `library`, `reason`, `verify_code` or `verify_message` in Python.
+    /// False for handshake failures, which carry all of them.
+    pub fn is_message_only(&self) -> bool {
+        self.message_only
     }
 
     /// `args[0]`: 1 (`SSL_ERROR_SSL`) for handshake failures.
@@ -595,20 +631,147 @@ pub enum UnicodeErrorKind {
 }
 
 /// Python's `UnicodeError`, `UnicodeEncodeError` or `UnicodeDecodeError`
-/// (all subclasses of `ValueError`).
+/// (all subclasses of `ValueError`). Encode and decode errors carry the
+/// five constructor arguments of Python's classes (`encoding`, `object`,
+/// `start`, `end`, `reason`), from which the message is built as Python's
+/// `str(exc)` builds it.
 #[derive(Clone, Debug, PartialEq, Eq)]
 #[doc(alias = "UnicodeEncodeError")]
+#[doc(alias = "UnicodeDecodeError")]
 pub struct UnicodeError {
     kind: UnicodeErrorKind,
     message: String,
+    encoding: Option<String>,
+    object: Option<UnicodeObject>,
+    start: usize,
+    end: usize,
+    reason: Option<String>,
+}
+
+/// The `object` of a [`UnicodeError`]: the text that could not be encoded
+/// (`UnicodeEncodeError`) or the bytes that could not be decoded
+/// (`UnicodeDecodeError`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum UnicodeObject {
+    /// The `str` being encoded; `start` and `end` count characters.
+    Str(String),
+    /// The `bytes` being decoded; `start` and `end` count bytes.
+    Bytes(Vec<u8>),
 }
 
 impl UnicodeError {
+    /// A plain `UnicodeError(message)`, or an encode/decode error known only
+    /// by its text.
+    #[allow(dead_code)]
     pub(crate) fn new(kind: UnicodeErrorKind, message: impl Into<String>) -> Self {
         UnicodeError {
             kind,
             message: message.into(),
+            encoding: None,
+            object: None,
+            start: 0,
+            end: 0,
+            reason: None,
         }
+    }
+
+    /// `UnicodeEncodeError(encoding, object, start, end, reason)`, with
+    /// `start` and `end` in characters; the message is Python's.
+    pub(crate) fn encode(
+        encoding: &str,
+        object: impl Into<String>,
+        start: usize,
+        end: usize,
+        reason: impl Into<String>,
+    ) -> Self {
+        let object: String = object.into();
+        let reason: String = reason.into();
+        let message = match object.chars().nth(start) {
+            Some(c) if end == start + 1 => {
+                let mut esc = String::new();
+                crate::pyfmt::push_escape(&mut esc, c);
+                format!("'{encoding}' codec can't encode character '{esc}' in position {start}: {reason}")
+            }
+            _ => format!(
+                "'{encoding}' codec can't encode characters in position {start}-{}: {reason}",
+                end as i64 - 1
+            ),
+        };
+        UnicodeError {
+            kind: UnicodeErrorKind::Encode,
+            message,
+            encoding: Some(encoding.to_string()),
+            object: Some(UnicodeObject::Str(object)),
+            start,
+            end,
+            reason: Some(reason),
+        }
+    }
+
+    /// Python's strict `text.encode('ascii')` failure: the first run of
+    /// non-ASCII characters, `ordinal not in range(128)`. `None` when the
+    /// text is ASCII.
+    pub(crate) fn ascii_encode(text: &str) -> Option<Self> {
+        let chars: Vec<char> = text.chars().collect();
+        let start = chars.iter().position(|c| !c.is_ascii())?;
+        let end = chars[start..]
+            .iter()
+            .position(char::is_ascii)
+            .map_or(chars.len(), |n| start + n);
+        Some(UnicodeError::encode(
+            "ascii",
+            text,
+            start,
+            end,
+            "ordinal not in range(128)",
+        ))
+    }
+
+    /// `UnicodeDecodeError(encoding, object, start, end, reason)`, with
+    /// `start` and `end` in bytes; the message is Python's.
+    pub(crate) fn decode(
+        encoding: &str,
+        object: impl Into<Vec<u8>>,
+        start: usize,
+        end: usize,
+        reason: impl Into<String>,
+    ) -> Self {
+        let object: Vec<u8> = object.into();
+        let reason: String = reason.into();
+        let message = match object.get(start) {
+            Some(b) if end == start + 1 => {
+                format!(
+                    "'{encoding}' codec can't decode byte 0x{b:02x} in position {start}: {reason}"
+                )
+            }
+            _ => format!(
+                "'{encoding}' codec can't decode bytes in position {start}-{}: {reason}",
+                end as i64 - 1
+            ),
+        };
+        UnicodeError {
+            kind: UnicodeErrorKind::Decode,
+            message,
+            encoding: Some(encoding.to_string()),
+            object: Some(UnicodeObject::Bytes(object)),
+            start,
+            end,
+            reason: Some(reason),
+        }
+    }
+
+    /// Python's strict `data.decode('utf-8')` failure, `None` when `data`
+    /// is valid UTF-8.
+    pub(crate) fn utf8_decode(data: &[u8]) -> Option<Self> {
+        let e = std::str::from_utf8(data).err()?;
+        let start = e.valid_up_to();
+        let byte = data.get(start).copied().unwrap_or(0);
+        let (end, reason) = match e.error_len() {
+            None => (data.len(), "unexpected end of data"),
+            Some(n) if (0xc2..=0xf4).contains(&byte) => (start + n, "invalid continuation byte"),
+            Some(n) => (start + n, "invalid start byte"),
+        };
+        Some(UnicodeError::decode("utf-8", data, start, end, reason))
     }
 
     /// Which class.
@@ -628,6 +791,37 @@ impl UnicodeError {
     /// The message (`str(exc)`).
     pub fn message(&self) -> &str {
         &self.message
+    }
+
+    /// `exc.encoding` (`"idna"`, `"ascii"`, `"utf-8"`), for encode and
+    /// decode errors.
+    pub fn encoding(&self) -> Option<&str> {
+        self.encoding.as_deref()
+    }
+
+    /// `exc.object`: the text or bytes that failed, for encode and decode
+    /// errors.
+    pub fn object(&self) -> Option<&UnicodeObject> {
+        self.object.as_ref()
+    }
+
+    /// `exc.start`: the first failing position in [`object`](Self::object)
+    /// (characters for text, bytes for bytes); 0 for a plain
+    /// `UnicodeError`.
+    pub fn start(&self) -> usize {
+        self.start
+    }
+
+    /// `exc.end`: one past the last failing position; 0 for a plain
+    /// `UnicodeError`.
+    pub fn end(&self) -> usize {
+        self.end
+    }
+
+    /// `exc.reason` (`"label empty"`, `"ordinal not in range(128)"`, ...),
+    /// for encode and decode errors.
+    pub fn reason(&self) -> Option<&str> {
+        self.reason.as_deref()
     }
 }
 
@@ -834,6 +1028,54 @@ mod tests {
         let e = Error::from(OsError::timeout("The read operation timed out"));
         assert!(e.is_instance("OSError"));
         assert_eq!(e.to_string(), "The read operation timed out");
+    }
+
+    #[test]
+    fn unicode_errors_carry_pythons_arguments() {
+        let e = UnicodeError::ascii_encode("ab\u{e9}\u{e8}c").unwrap();
+        assert_eq!(
+            e.message(),
+            "'ascii' codec can't encode characters in position 2-3: ordinal not in range(128)"
+        );
+        assert_eq!((e.start(), e.end()), (2, 4));
+        assert_eq!(e.encoding(), Some("ascii"));
+        assert_eq!(
+            e.object(),
+            Some(&UnicodeObject::Str("ab\u{e9}\u{e8}c".into()))
+        );
+        assert_eq!(e.reason(), Some("ordinal not in range(128)"));
+        let e = UnicodeError::ascii_encode("\u{20ac}x").unwrap();
+        assert_eq!(
+            e.message(),
+            "'ascii' codec can't encode character '\\u20ac' in position 0: ordinal not in range(128)"
+        );
+        assert!(UnicodeError::ascii_encode("abc").is_none());
+        let e = UnicodeError::utf8_decode(b"ab\xe2\x82").unwrap();
+        assert_eq!(
+            e.message(),
+            "'utf-8' codec can't decode bytes in position 2-3: unexpected end of data"
+        );
+        assert_eq!(e.kind(), UnicodeErrorKind::Decode);
+        let e = UnicodeError::utf8_decode(b"a\xffb").unwrap();
+        assert_eq!(
+            e.message(),
+            "'utf-8' codec can't decode byte 0xff in position 1: invalid start byte"
+        );
+        assert_eq!(e.object(), Some(&UnicodeObject::Bytes(b"a\xffb".to_vec())));
+        let e = UnicodeError::utf8_decode(b"\xf0\x90(").unwrap();
+        assert_eq!(
+            e.message(),
+            "'utf-8' codec can't decode bytes in position 0-1: invalid continuation byte"
+        );
+    }
+
+    #[test]
+    fn message_only_ssl_errors() {
+        assert!(SslError::plain("No cipher can be selected.").is_message_only());
+        let e = SslError::text("x");
+        assert!(!e.is_message_only());
+        assert_eq!((e.errno(), e.library(), e.reason()), (0, None, None));
+        assert!(SslCertVerificationError::certificate_error("x").is_message_only());
     }
 
     #[test]

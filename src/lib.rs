@@ -40,6 +40,7 @@
 #![warn(missing_docs)]
 #![doc(test(attr(deny(warnings))))]
 
+mod asn1;
 mod borrowed;
 mod cert;
 mod context;
@@ -59,16 +60,17 @@ mod tls;
 #[cfg(feature = "tokio")]
 pub mod tokio;
 
+pub use asn1::{nid2obj, txt2obj, Asn1Object};
 pub use borrowed::BorrowedSslSocket;
 pub use cert::{DistinguishedName, GeneralName, NameAttribute, PeerCert, Rdn};
 pub use context::{
     create_default_context, AlertDescription, CaData, CertStoreStats, CipherDetails, Password,
     SniRequest, SslContext, DEFAULT_CIPHERS,
 };
-pub use enums::{Options, Protocol, Purpose, TlsVersion, VerifyFlags, VerifyMode};
+pub use enums::{HostFlags, Options, Protocol, Purpose, TlsVersion, VerifyFlags, VerifyMode};
 pub use error::{
     CertificateError, Error, OsError, Result, SslCertVerificationError, SslError, SslErrorKind,
-    SslErrorNumber, TypeError, UnicodeError, UnicodeErrorKind, ValueError,
+    SslErrorNumber, TypeError, UnicodeError, UnicodeErrorKind, UnicodeObject, ValueError,
 };
 pub use memorybio::MemoryBio;
 pub use object::SslObject;
@@ -106,6 +108,12 @@ pub const HAS_TLSV1_2: bool = cfg!(has_tlsv1_2);
 /// `HAS_TLSv1_3`: the linked OpenSSL was built with TLS 1.3.
 #[doc(alias = "HAS_TLSv1_3")]
 pub const HAS_TLSV1_3: bool = cfg!(has_tlsv1_3);
+/// `HAS_PSK`: TLS pre-shared keys are available (the linked OpenSSL was
+/// built without `OPENSSL_NO_PSK`).
+pub const HAS_PSK: bool = cfg!(has_psk);
+/// `HAS_TLS_UNIQUE`: the `tls-unique` channel binding is supported (always,
+/// as in CPython 3.13).
+pub const HAS_TLS_UNIQUE: bool = true;
 /// `HAS_PHA` (Python 3.14): TLS 1.3 post-handshake authentication is
 /// available.
 pub const HAS_PHA: bool = cfg!(has_tlsv1_3);
@@ -162,7 +170,40 @@ pub fn openssl_version_number() -> u64 {
 /// the number as CPython does (on 3.x the "fix" slot is 0).
 #[doc(alias = "OPENSSL_VERSION_INFO")]
 pub fn openssl_version_info() -> (u32, u32, u32, u32, u32) {
-    let n = openssl_version_number();
+    parse_openssl_version(openssl_version_number())
+}
+
+/// `_OPENSSL_API_VERSION`: the version of the OpenSSL headers pyssl was
+/// built against, as the tuple of [`openssl_version_info`] (CPython parses
+/// the `OPENSSL_VERSION_NUMBER` macro where `OPENSSL_VERSION_INFO` parses
+/// the library's `OpenSSL_version_num()`).
+#[doc(alias = "_OPENSSL_API_VERSION")]
+pub fn openssl_api_version() -> (u32, u32, u32, u32, u32) {
+    parse_openssl_version(OPENSSL_HEADER_VERSION)
+}
+
+/// The headers' `OPENSSL_VERSION_NUMBER`, from the build script.
+const OPENSSL_HEADER_VERSION: u64 = parse_hex(env!("PYSSL_OPENSSL_HEADER_VERSION"));
+
+const fn parse_hex(s: &str) -> u64 {
+    let b = s.as_bytes();
+    let mut i = 0;
+    let mut n = 0u64;
+    while i < b.len() {
+        let d = match b[i] {
+            c @ b'0'..=b'9' => c - b'0',
+            c @ b'a'..=b'f' => c - b'a' + 10,
+            c @ b'A'..=b'F' => c - b'A' + 10,
+            _ => 0,
+        };
+        n = n * 16 + d as u64;
+        i += 1;
+    }
+    n
+}
+
+/// CPython's `parse_openssl_version`: `(major, minor, fix, patch, status)`.
+fn parse_openssl_version(n: u64) -> (u32, u32, u32, u32, u32) {
     let status = (n & 0xF) as u32;
     let patch = ((n >> 4) & 0xFF) as u32;
     let fix = ((n >> 12) & 0xFF) as u32;
@@ -361,4 +402,43 @@ pub fn decode_pem_certificate(pem: &str) -> Result<PeerCert> {
 #[doc(alias = "_encode_hostname")]
 pub fn encode_hostname(hostname: &str) -> Result<String> {
     hostname::encode(hostname)
+}
+
+/// CPython's `_ssl._test_decode_cert(path)`: the first certificate of a PEM
+/// file, decoded as `getpeercert()` does. `SSLError("Can't open file")`
+/// when the file cannot be opened (CPython's message, whatever the cause),
+/// otherwise as [`decode_pem_certificate`].
+#[doc(alias = "_test_decode_cert")]
+pub fn decode_pem_certificate_file(path: &std::path::Path) -> Result<PeerCert> {
+    let data = match std::fs::read(path) {
+        Ok(data) => data,
+        // `fopen` opens a directory; reading it then finds no certificate.
+        Err(_) if path.is_dir() => Vec::new(),
+        Err(_) => return Err(Error::Ssl(SslError::plain("Can't open file"))),
+    };
+    decode_pem_certificate(&String::from_utf8_lossy(&data))
+}
+
+#[cfg(test)]
+mod glue_api_tests {
+    use super::*;
+
+    #[test]
+    fn api_version_is_the_headers() {
+        let (major, ..) = openssl_api_version();
+        assert_eq!(u64::from(major), OPENSSL_HEADER_VERSION >> 28);
+        assert!(OPENSSL_HEADER_VERSION >= 0x1010_1000);
+        assert_eq!(parse_hex("30000130"), 0x3000_0130);
+        assert_eq!(parse_openssl_version(0x3000_0130), (3, 0, 0, 19, 0));
+    }
+
+    #[test]
+    fn decode_pem_certificate_file_errors() {
+        let e =
+            decode_pem_certificate_file(std::path::Path::new("/nonexistent/x.pem")).unwrap_err();
+        assert_eq!(e.to_string(), "Can't open file");
+        assert!(matches!(&e, Error::Ssl(s) if s.is_message_only()));
+        let e = decode_pem_certificate_file(std::path::Path::new("/")).unwrap_err();
+        assert_eq!(e.to_string(), "Error decoding PEM-encoded file");
+    }
 }

@@ -10,7 +10,7 @@
 #[path = "idna2003_tables.rs"]
 mod tables;
 
-use crate::error::{UnicodeError, UnicodeErrorKind};
+use crate::error::UnicodeError;
 
 /// A `UnicodeEncodeError("idna", object, start, end, reason)`.
 struct EncodeError {
@@ -238,25 +238,10 @@ fn to_ascii(label: &[char]) -> Result<String, EncodeError> {
     }
 }
 
-/// `str(UnicodeEncodeError("idna", input, start, end, reason))`.
+/// `UnicodeEncodeError("idna", input, start, end, reason)`.
 fn error(input: &[char], e: EncodeError) -> UnicodeError {
-    let msg = if e.start < input.len() && e.end == e.start + 1 {
-        let mut esc = String::new();
-        crate::pyfmt::push_escape(&mut esc, input[e.start]);
-        // Python pads \x to 2, \u to 4, \U to 8 digits.
-        format!(
-            "'idna' codec can't encode character '{esc}' in position {}: {}",
-            e.start, e.reason
-        )
-    } else {
-        format!(
-            "'idna' codec can't encode characters in position {}-{}: {}",
-            e.start,
-            e.end.saturating_sub(1),
-            e.reason
-        )
-    };
-    UnicodeError::new(UnicodeErrorKind::Encode, msg)
+    let text: String = input.iter().collect();
+    UnicodeError::encode("idna", text, e.start, e.end, e.reason)
 }
 
 fn is_dot(c: char) -> bool {

@@ -2,7 +2,7 @@
 //! writes them (base64 in 64-character lines; `base64.decodebytes`, i.e.
 //! `binascii.a2b_base64` in its lenient mode, for the body).
 
-use crate::error::{Error, UnicodeError, UnicodeErrorKind, ValueError};
+use crate::error::{Error, UnicodeError, ValueError};
 
 /// `ssl.PEM_HEADER`.
 pub(crate) const PEM_HEADER: &str = "-----BEGIN CERTIFICATE-----";
@@ -133,15 +133,8 @@ pub(crate) fn pem_cert_to_der_cert(pem: &str) -> Result<Vec<u8>, Error> {
     } else {
         String::new()
     };
-    if let Some((pos, c)) = body.chars().enumerate().find(|(_, c)| !c.is_ascii()) {
-        let mut esc = String::new();
-        crate::pyfmt::push_escape(&mut esc, c);
-        return Err(Error::Unicode(UnicodeError::new(
-            UnicodeErrorKind::Encode,
-            format!(
-                "'ascii' codec can't encode character '{esc}' in position {pos}: ordinal not in range(128)"
-            ),
-        )));
+    if let Some(e) = UnicodeError::ascii_encode(&body) {
+        return Err(Error::Unicode(e));
     }
     a2b_base64(body.as_bytes())
 }

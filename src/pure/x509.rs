@@ -8,7 +8,7 @@
 
 use super::der::{self, Malformed, Reader};
 use crate::cert::{DistinguishedName, GeneralName, PeerCert, Rdn};
-use crate::error::{Error, SslError, UnicodeError, UnicodeErrorKind};
+use crate::error::{Error, SslError, UnicodeError};
 
 include!(concat!(env!("OUT_DIR"), "/oids.rs"));
 
@@ -317,28 +317,16 @@ fn string_to_utf8(tag: u8, data: &[u8]) -> Result<String, Error> {
                 })
                 .collect()
         }
-        _ => Err(Error::Ssl(SslError::plain("unknown error"))),
+        _ => Err(Error::Ssl(SslError::text("unknown error"))),
     }
 }
 
 /// Python's `PyUnicode_FromStringAndSize`: strict UTF-8, else
 /// `UnicodeDecodeError` with Python's text.
 fn py_utf8(data: &[u8]) -> Result<String, Error> {
-    match std::str::from_utf8(data) {
-        Ok(s) => Ok(s.to_string()),
-        Err(e) => {
-            let pos = e.valid_up_to();
-            let byte = data.get(pos).copied().unwrap_or(0);
-            let reason = match e.error_len() {
-                None => "unexpected end of data",
-                Some(_) if (0xc2..=0xf4).contains(&byte) => "invalid continuation byte",
-                Some(_) => "invalid start byte",
-            };
-            Err(Error::Unicode(UnicodeError::new(
-                UnicodeErrorKind::Decode,
-                format!("'utf-8' codec can't decode byte 0x{byte:02x} in position {pos}: {reason}"),
-            )))
-        }
+    match UnicodeError::utf8_decode(data) {
+        None => Ok(String::from_utf8_lossy(data).into_owned()),
+        Some(e) => Err(Error::Unicode(e)),
     }
 }
 

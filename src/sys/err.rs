@@ -130,7 +130,7 @@ pub(crate) fn config_error() -> SslError {
 /// no library or reason; the queue is cleared.
 pub(crate) fn config_error_text(text: &str) -> SslError {
     clear();
-    SslError::plain(text)
+    SslError::text(text)
 }
 
 /// What happened around a failed `SSL_*` I/O call: CPython's `_PySSLError`.

@@ -9,6 +9,7 @@
 
 #![allow(unsafe_code)]
 
+pub(crate) mod asn1;
 pub(crate) mod bio;
 pub(crate) mod callbacks;
 pub(crate) mod conn;

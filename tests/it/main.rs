@@ -3,6 +3,7 @@
 //! `pyssl::testing`) or come from the committed conformance corpus with its
 //! generator.
 
+mod asn1;
 mod asyncio;
 mod callbacks;
 mod cli;
