@@ -5,6 +5,7 @@
 
 mod asn1;
 mod asyncio;
+mod borrowed;
 mod callbacks;
 mod cli;
 mod conformance;
