@@ -42,6 +42,7 @@
 
 mod asn1;
 mod cert;
+mod certificate;
 mod context;
 mod enums;
 pub mod error;
@@ -61,6 +62,7 @@ pub mod tokio;
 
 pub use asn1::{nid2obj, txt2obj, Asn1Object};
 pub use cert::{DistinguishedName, GeneralName, NameAttribute, PeerCert, Rdn};
+pub use certificate::{Certificate, Encoding};
 pub use context::{
     create_default_context, AlertDescription, CaData, CertStoreStats, CipherDetails, Password,
     SniRequest, SslContext, DEFAULT_CIPHERS,

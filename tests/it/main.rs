@@ -6,6 +6,7 @@
 mod asn1;
 mod asyncio;
 mod callbacks;
+mod certificate;
 mod cli;
 mod conformance;
 mod constants;
