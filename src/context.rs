@@ -772,6 +772,34 @@ impl SslContext {
         }
     }
 
+    /// `load_dh_params(path)`: Diffie-Hellman parameters (a PEM `DH
+    /// PARAMETERS` block, e.g. from `openssl dhparam` or an RFC 7919
+    /// group) for the DHE key exchange of TLS 1.2 and older; without them
+    /// (and without `SSL_CTX_set_dh_auto`) a server offers no DHE suite.
+    ///
+    /// Errors, as CPython's: the file that cannot be opened or read is
+    /// the `OSError` of its errno with the file name
+    /// (`FileNotFoundError: [Errno 2] No such file or directory: 'x'`,
+    /// `IsADirectoryError`); a file without DH parameters an `SSLError`
+    /// with OpenSSL's library and reason (`[PEM: NO_START_LINE] no start
+    /// line`); parameters below the security level `[SSL:
+    /// DH_KEY_TOO_SMALL] dh key too small`; a NUL byte in the path
+    /// `ValueError("embedded null byte")`.
+    pub fn load_dh_params(&self, path: impl AsRef<Path>) -> Result<()> {
+        let path = path.as_ref();
+        crate::sys::path_cstring(path)?;
+        let with_name =
+            |e: crate::error::OsError| Error::Os(e.with_filename(path.to_string_lossy()));
+        let file =
+            std::fs::File::open(path).map_err(|e| with_name(crate::error::OsError::from_io(e)))?;
+        let _st = self.write();
+        use std::os::fd::AsRawFd;
+        match self.inner.ctx.load_dh_params_fd(file.as_raw_fd()) {
+            Err(Error::Os(e)) => Err(with_name(e)),
+            other => other,
+        }
+    }
+
     /// `load_verify_locations(cafile, capath, cadata)`: trust anchors from
     /// a PEM file, a hashed directory (read lazily, as OpenSSL does) and/or
     /// data. All three `None` is Python's `TypeError`.

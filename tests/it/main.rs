@@ -11,6 +11,7 @@ mod cli;
 mod conformance;
 mod constants;
 mod context;
+mod dh;
 mod faults;
 mod handshake;
 mod interop;
