@@ -17,10 +17,7 @@ use crate::sys::ctx::{Ctx, Method, PasswordSource};
 pub const DEFAULT_CIPHERS: &str =
     "@SECLEVEL=2:ECDH+AESGCM:ECDH+CHACHA20:ECDH+AES:DHE+AES:!aNULL:!eNULL:!aDSS:!SHA1:!AESCCM";
 
-/// `X509_CHECK_FLAG_NO_PARTIAL_WILDCARDS`.
-const HOSTFLAG_NO_PARTIAL_WILDCARDS: u32 = 0x4;
-/// `X509_CHECK_FLAG_NEVER_CHECK_SUBJECT`.
-const HOSTFLAG_NEVER_CHECK_SUBJECT: u32 = 0x20;
+use crate::{HOSTFLAG_NEVER_CHECK_SUBJECT, HOSTFLAG_NO_PARTIAL_WILDCARDS};
 
 /// A TLS context: settings, certificates and trust anchors shared by the
 /// connections made from it. Python's `ssl.SSLContext`.
@@ -627,6 +624,27 @@ impl SslContext {
         } else {
             st.hostflags | HOSTFLAG_NEVER_CHECK_SUBJECT
         };
+        self.inner.ctx.set_hostflags(flags);
+        st.hostflags = flags;
+        Ok(())
+    }
+
+    /// `_host_flags` (private in Python): the `X509_CHECK_FLAG_*` bits
+    /// ([`HOSTFLAG_*`](crate::HOSTFLAG_NO_PARTIAL_WILDCARDS)) the hostname
+    /// check of later connections uses; `HOSTFLAG_NO_PARTIAL_WILDCARDS` on a
+    /// new context.
+    #[doc(alias = "_host_flags")]
+    pub fn host_flags(&self) -> u32 {
+        self.read().hostflags
+    }
+
+    /// `_host_flags = flags`: replaces the host flags
+    /// (`X509_VERIFY_PARAM_set_hostflags`, as CPython's setter; any `u32`
+    /// is taken as is). `hostname_checks_common_name` reads and toggles
+    /// `HOSTFLAG_NEVER_CHECK_SUBJECT` of the same value.
+    #[doc(alias = "_host_flags")]
+    pub fn set_host_flags(&self, flags: u32) -> Result<()> {
+        let mut st = self.write();
         self.inner.ctx.set_hostflags(flags);
         st.hostflags = flags;
         Ok(())
