@@ -165,7 +165,12 @@ fn certificates_equal_cpython() {
             Ok(r) => Value::String(r),
             Err(e) => err_json(&e),
         };
-        assert_eq!(repr, p["repr"], "{pem}");
+        if repr.is_object() && !super::support::same_openssl_as_cpython() {
+            // The text of the error comes from the linked OpenSSL.
+            assert_eq!(repr["class"], p["repr"]["class"], "{pem}");
+        } else {
+            assert_eq!(repr, p["repr"], "{pem}");
+        }
         let info = match c.get_info() {
             Ok(i) => Value::String(i.python_repr()),
             Err(e) => err_json(&e),
