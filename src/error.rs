@@ -281,6 +281,31 @@ pub enum SslErrorNumber {
 }
 
 impl SslErrorNumber {
+    /// Python's names (`_ssl`'s `SSL_ERROR_*` constants) and members, in
+    /// value order.
+    pub const NAMES: &'static [(&'static str, SslErrorNumber)] = &[
+        ("SSL_ERROR_SSL", SslErrorNumber::Ssl),
+        ("SSL_ERROR_WANT_READ", SslErrorNumber::WantRead),
+        ("SSL_ERROR_WANT_WRITE", SslErrorNumber::WantWrite),
+        ("SSL_ERROR_WANT_X509_LOOKUP", SslErrorNumber::WantX509Lookup),
+        ("SSL_ERROR_SYSCALL", SslErrorNumber::Syscall),
+        ("SSL_ERROR_ZERO_RETURN", SslErrorNumber::ZeroReturn),
+        ("SSL_ERROR_WANT_CONNECT", SslErrorNumber::WantConnect),
+        ("SSL_ERROR_EOF", SslErrorNumber::Eof),
+        (
+            "SSL_ERROR_INVALID_ERROR_CODE",
+            SslErrorNumber::InvalidErrorCode,
+        ),
+    ];
+
+    /// Python's name (`"SSL_ERROR_WANT_READ"`).
+    pub fn name(self) -> &'static str {
+        Self::NAMES
+            .iter()
+            .find(|(_, n)| *n == self)
+            .map_or("SSL_ERROR_SSL", |(name, _)| *name)
+    }
+
     /// The member with Python's value.
     pub fn from_value(v: i64) -> Option<SslErrorNumber> {
         use SslErrorNumber::*;
@@ -1067,6 +1092,14 @@ mod tests {
             e.message(),
             "'utf-8' codec can't decode bytes in position 0-1: invalid continuation byte"
         );
+    }
+
+    #[test]
+    fn ssl_error_number_names() {
+        assert_eq!(SslErrorNumber::WantRead.name(), "SSL_ERROR_WANT_READ");
+        for (name, n) in SslErrorNumber::NAMES {
+            assert_eq!(SslErrorNumber::from_value(*n as i64), Some(*n), "{name}");
+        }
     }
 
     #[test]
