@@ -17,10 +17,7 @@ use crate::sys::ctx::{Ctx, Method, PasswordSource};
 pub const DEFAULT_CIPHERS: &str =
     "@SECLEVEL=2:ECDH+AESGCM:ECDH+CHACHA20:ECDH+AES:DHE+AES:!aNULL:!eNULL:!aDSS:!SHA1:!AESCCM";
 
-/// `X509_CHECK_FLAG_NO_PARTIAL_WILDCARDS`.
-const HOSTFLAG_NO_PARTIAL_WILDCARDS: u32 = 0x4;
-/// `X509_CHECK_FLAG_NEVER_CHECK_SUBJECT`.
-const HOSTFLAG_NEVER_CHECK_SUBJECT: u32 = 0x20;
+use crate::{HOSTFLAG_NEVER_CHECK_SUBJECT, HOSTFLAG_NO_PARTIAL_WILDCARDS};
 
 /// A TLS context: settings, certificates and trust anchors shared by the
 /// connections made from it. Python's `ssl.SSLContext`.
@@ -632,6 +629,27 @@ impl SslContext {
         Ok(())
     }
 
+    /// `_host_flags` (private in Python): the `X509_CHECK_FLAG_*` bits
+    /// ([`HOSTFLAG_*`](crate::HOSTFLAG_NO_PARTIAL_WILDCARDS)) the hostname
+    /// check of later connections uses; `HOSTFLAG_NO_PARTIAL_WILDCARDS` on a
+    /// new context.
+    #[doc(alias = "_host_flags")]
+    pub fn host_flags(&self) -> u32 {
+        self.read().hostflags
+    }
+
+    /// `_host_flags = flags`: replaces the host flags
+    /// (`X509_VERIFY_PARAM_set_hostflags`, as CPython's setter; any `u32`
+    /// is taken as is). `hostname_checks_common_name` reads and toggles
+    /// `HOSTFLAG_NEVER_CHECK_SUBJECT` of the same value.
+    #[doc(alias = "_host_flags")]
+    pub fn set_host_flags(&self, flags: u32) -> Result<()> {
+        let mut st = self.write();
+        self.inner.ctx.set_hostflags(flags);
+        st.hostflags = flags;
+        Ok(())
+    }
+
     fn check_version_protocol(&self) -> Result<()> {
         match self.inner.protocol {
             Protocol::Tls | Protocol::TlsClient | Protocol::TlsServer => Ok(()),
@@ -769,6 +787,34 @@ impl SslContext {
                 keyfile,
                 Some(PasswordSource::Callback(&mut *f)),
             ),
+        }
+    }
+
+    /// `load_dh_params(path)`: Diffie-Hellman parameters (a PEM `DH
+    /// PARAMETERS` block, e.g. from `openssl dhparam` or an RFC 7919
+    /// group) for the DHE key exchange of TLS 1.2 and older; without them
+    /// (and without `SSL_CTX_set_dh_auto`) a server offers no DHE suite.
+    ///
+    /// Errors, as CPython's: the file that cannot be opened or read is
+    /// the `OSError` of its errno with the file name
+    /// (`FileNotFoundError: [Errno 2] No such file or directory: 'x'`,
+    /// `IsADirectoryError`); a file without DH parameters an `SSLError`
+    /// with OpenSSL's library and reason (`[PEM: NO_START_LINE] no start
+    /// line`); parameters below the security level `[SSL:
+    /// DH_KEY_TOO_SMALL] dh key too small`; a NUL byte in the path
+    /// `ValueError("embedded null byte")`.
+    pub fn load_dh_params(&self, path: impl AsRef<Path>) -> Result<()> {
+        let path = path.as_ref();
+        crate::sys::path_cstring(path)?;
+        let with_name =
+            |e: crate::error::OsError| Error::Os(e.with_filename(path.to_string_lossy()));
+        let file =
+            std::fs::File::open(path).map_err(|e| with_name(crate::error::OsError::from_io(e)))?;
+        let _st = self.write();
+        use std::os::fd::AsRawFd;
+        match self.inner.ctx.load_dh_params_fd(file.as_raw_fd()) {
+            Err(Error::Os(e)) => Err(with_name(e)),
+            other => other,
         }
     }
 

@@ -42,6 +42,7 @@
 
 mod asn1;
 mod cert;
+mod certificate;
 mod context;
 mod enums;
 pub mod error;
@@ -61,6 +62,7 @@ pub mod tokio;
 
 pub use asn1::{nid2obj, txt2obj, Asn1Object};
 pub use cert::{DistinguishedName, GeneralName, NameAttribute, PeerCert, Rdn};
+pub use certificate::{Certificate, Encoding};
 pub use context::{
     create_default_context, AlertDescription, CaData, CertStoreStats, CipherDetails, Password,
     SniRequest, SslContext, DEFAULT_CIPHERS,
@@ -115,6 +117,24 @@ pub const HAS_TLS_UNIQUE: bool = true;
 /// `HAS_PHA` (Python 3.14): TLS 1.3 post-handshake authentication is
 /// available.
 pub const HAS_PHA: bool = cfg!(has_tlsv1_3);
+
+/// `HOSTFLAG_ALWAYS_CHECK_SUBJECT` (`X509_CHECK_FLAG_ALWAYS_CHECK_SUBJECT`):
+/// a flag of [`SslContext::host_flags`].
+pub const HOSTFLAG_ALWAYS_CHECK_SUBJECT: u32 = openssl_sys::X509_CHECK_FLAG_ALWAYS_CHECK_SUBJECT;
+/// `HOSTFLAG_NO_WILDCARDS` (`X509_CHECK_FLAG_NO_WILDCARDS`).
+pub const HOSTFLAG_NO_WILDCARDS: u32 = openssl_sys::X509_CHECK_FLAG_NO_WILDCARDS;
+/// `HOSTFLAG_NO_PARTIAL_WILDCARDS` (`X509_CHECK_FLAG_NO_PARTIAL_WILDCARDS`):
+/// set on every new context, as CPython does.
+pub const HOSTFLAG_NO_PARTIAL_WILDCARDS: u32 = openssl_sys::X509_CHECK_FLAG_NO_PARTIAL_WILDCARDS;
+/// `HOSTFLAG_MULTI_LABEL_WILDCARDS` (`X509_CHECK_FLAG_MULTI_LABEL_WILDCARDS`).
+pub const HOSTFLAG_MULTI_LABEL_WILDCARDS: u32 = openssl_sys::X509_CHECK_FLAG_MULTI_LABEL_WILDCARDS;
+/// `HOSTFLAG_SINGLE_LABEL_SUBDOMAINS`
+/// (`X509_CHECK_FLAG_SINGLE_LABEL_SUBDOMAINS`).
+pub const HOSTFLAG_SINGLE_LABEL_SUBDOMAINS: u32 =
+    openssl_sys::X509_CHECK_FLAG_SINGLE_LABEL_SUBDOMAINS;
+/// `HOSTFLAG_NEVER_CHECK_SUBJECT` (`X509_CHECK_FLAG_NEVER_CHECK_SUBJECT`):
+/// what `hostname_checks_common_name = False` sets.
+pub const HOSTFLAG_NEVER_CHECK_SUBJECT: u32 = openssl_sys::X509_CHECK_FLAG_NEVER_CHECK_SUBJECT;
 
 /// The lowest version `MINIMUM_SUPPORTED` stands for when it is given as a
 /// maximum (CPython's `PY_PROTO_MINIMUM_AVAILABLE`).

@@ -220,6 +220,27 @@ macro_rules! tls_getters {
                 .unwrap_or_default()
         }
 
+        /// `_sslobj.get_verified_chain()`: the verified chain as
+        /// [`Certificate`](crate::Certificate)s (CPython's
+        /// `_ssl.Certificate` objects), leaf first.
+        #[doc(alias = "get_verified_chain")]
+        pub fn get_verified_chain_certificates(&self) -> Vec<crate::Certificate> {
+            self.get_verified_chain()
+                .iter()
+                .filter_map(|d| crate::Certificate::from_der(d).ok())
+                .collect()
+        }
+
+        /// `_sslobj.get_unverified_chain()`: the chain the peer sent as
+        /// [`Certificate`](crate::Certificate)s, leaf first.
+        #[doc(alias = "get_unverified_chain")]
+        pub fn get_unverified_chain_certificates(&self) -> Vec<crate::Certificate> {
+            self.get_unverified_chain()
+                .iter()
+                .filter_map(|d| crate::Certificate::from_der(d).ok())
+                .collect()
+        }
+
         /// `cipher()`: the negotiated cipher.
         pub fn cipher(&self) -> Option<crate::CipherInfo> {
             self.core().and_then(|c| c.cipher())

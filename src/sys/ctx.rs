@@ -533,6 +533,46 @@ impl Ctx {
         out
     }
 
+    /// CPython's `load_dh_params` on an open file: `PEM_read_DHparams`
+    /// with `errno` cleared first, then `SSL_CTX_set_tmp_dh`. A read that
+    /// fails with `errno` set is that `OSError` (the caller adds the file
+    /// name), any other failure an `SSLError` from the error queue.
+    pub(crate) fn load_dh_params_fd(&self, fd: c_int) -> Result<(), Error> {
+        // SAFETY: `fd` is an open descriptor the caller keeps open for
+        // the duration of the call; the BIO does not close it.
+        let bio = unsafe { ffi::BIO_new_fd(fd, ffi::BIO_NOCLOSE) };
+        if bio.is_null() {
+            return Err(Error::Ssl(err::config_error()));
+        }
+        super::set_errno(0);
+        // SAFETY: valid BIO; no password callback (DH parameters are never
+        // encrypted); we own the result and free the BIO.
+        let dh = unsafe {
+            let dh = ffi::PEM_read_bio_DHparams(bio, ptr::null_mut(), None, ptr::null_mut());
+            sys::BIO_free_all(bio);
+            dh
+        };
+        if dh.is_null() {
+            let e = super::errno();
+            if e != 0 {
+                err::clear();
+                return Err(Error::Os(OsError::from_errno(e)));
+            }
+            return Err(Error::Ssl(err::config_error()));
+        }
+        // SAFETY: valid SSL_CTX and DH; the context takes its own copy
+        // (SSL_CTRL_SET_TMP_DH), so we free ours either way.
+        let r = unsafe {
+            let r = sys::SSL_CTX_ctrl(self.as_ptr(), sys::SSL_CTRL_SET_TMP_DH, 0, dh.cast());
+            ffi::DH_free(dh);
+            r
+        };
+        if r == 0 {
+            return Err(Error::Ssl(err::config_error()));
+        }
+        Ok(())
+    }
+
     /// CPython's `load_cert_chain`: certificate chain, private key (with an
     /// optional password source), then the key check.
     pub(crate) fn load_cert_chain(

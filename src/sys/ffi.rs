@@ -105,6 +105,20 @@ pub(crate) const SSL_CTRL_SET_GROUPS: c_int = 91;
 pub(crate) const BIO_CTRL_PENDING: c_int = 10;
 pub(crate) const BIO_CTRL_DUP: c_int = 12;
 
+/// `BIO_NOCLOSE`: the fd BIO leaves the descriptor open.
+pub(crate) const BIO_NOCLOSE: c_int = 0;
+
+extern "C" {
+    pub(crate) fn BIO_new_fd(fd: c_int, close_flag: c_int) -> *mut BIO;
+    pub(crate) fn PEM_read_bio_DHparams(
+        bio: *mut BIO,
+        out: *mut *mut openssl_sys::DH,
+        cb: pem_password_cb,
+        u: *mut c_void,
+    ) -> *mut openssl_sys::DH;
+    pub(crate) fn DH_free(dh: *mut openssl_sys::DH);
+}
+
 extern "C" {
     pub(crate) fn X509_STORE_lock(store: *mut openssl_sys::X509_STORE) -> c_int;
     pub(crate) fn X509_STORE_unlock(store: *mut openssl_sys::X509_STORE) -> c_int;

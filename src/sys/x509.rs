@@ -86,3 +86,120 @@ pub(crate) fn walk_store(ctx: *mut sys::SSL_CTX, mut f: impl FnMut(StoreObject))
         found.into_iter().for_each(&mut f);
     }
 }
+
+/// `XN_FLAG_RFC2253` (`X509_NAME_print_ex` flags).
+const XN_FLAG_RFC2253: libc::c_ulong = 0x0111_0317;
+
+extern "C" {
+    fn X509_NAME_print_ex(
+        out: *mut sys::BIO,
+        nm: *const sys::X509_NAME,
+        indent: libc::c_int,
+        flags: libc::c_ulong,
+    ) -> libc::c_int;
+}
+
+/// An owned reference to a parsed certificate (CPython's `X509 *` inside
+/// `_ssl.Certificate`).
+pub(crate) struct X509Cert(std::ptr::NonNull<sys::X509>);
+
+// SAFETY: an X509 is reference-counted with atomic counts, and the calls
+// made on it here are read-only (OpenSSL guards its lazily computed caches,
+// such as the fingerprint X509_cmp uses, with the object's own lock), as
+// rust-openssl's `X509` relies on too.
+unsafe impl Send for X509Cert {}
+// SAFETY: see `Send`.
+unsafe impl Sync for X509Cert {}
+
+impl Drop for X509Cert {
+    fn drop(&mut self) {
+        // SAFETY: we own one reference.
+        unsafe { sys::X509_free(self.0.as_ptr()) }
+    }
+}
+
+impl Clone for X509Cert {
+    fn clone(&self) -> Self {
+        // SAFETY: valid certificate; the new handle owns the new reference.
+        unsafe { sys::X509_up_ref(self.0.as_ptr()) };
+        X509Cert(self.0)
+    }
+}
+
+impl X509Cert {
+    /// `d2i_X509` on `der`: the certificate and the number of bytes it
+    /// took; an `SSLError` from OpenSSL's error queue when `der` does not
+    /// start with a certificate.
+    pub(crate) fn from_der(der: &[u8]) -> Result<(X509Cert, usize), crate::Error> {
+        super::init();
+        let len = libc::c_long::try_from(der.len()).map_err(|_| {
+            crate::Error::Os(crate::error::OsError::other(
+                "Certificate data is too long.",
+            ))
+        })?;
+        let mut p = der.as_ptr();
+        // SAFETY: OpenSSL reads at most `len` bytes from `p` and advances
+        // it past the certificate it parsed; the result is ours.
+        let x = unsafe { sys::d2i_X509(std::ptr::null_mut(), &mut p, len) };
+        match std::ptr::NonNull::new(x) {
+            Some(x) => {
+                // SAFETY: `p` points into `der` (advanced by d2i_X509).
+                let used = unsafe { p.offset_from(der.as_ptr()) };
+                Ok((X509Cert(x), usize::try_from(used).unwrap_or(der.len())))
+            }
+            None => Err(crate::Error::Ssl(super::err::config_error())),
+        }
+    }
+
+    /// `PEM_write_bio_X509` into a memory BIO: the bytes OpenSSL writes.
+    /// A failure is CPython's `_setSSLError`.
+    pub(crate) fn pem(&self) -> Result<Vec<u8>, crate::Error> {
+        let mut bio = super::bio::MemBio::new()?;
+        // SAFETY: valid BIO and certificate.
+        if unsafe { sys::PEM_write_bio_X509(bio.as_ptr(), self.0.as_ptr()) } != 1 {
+            return Err(crate::Error::Ssl(super::err::config_error()));
+        }
+        let n = bio.pending();
+        Ok(bio.read_to_vec(n))
+    }
+
+    /// `X509_NAME_print_ex(subject, 0, XN_FLAG_RFC2253)`, as CPython's
+    /// `certificate_repr` calls it: an `SSLError` (from the queue) when
+    /// OpenSSL writes nothing.
+    pub(crate) fn subject_rfc2253(&self) -> Result<String, crate::Error> {
+        let mut bio = super::bio::MemBio::new()?;
+        // SAFETY: valid BIO and certificate; the name belongs to the
+        // certificate.
+        let r = unsafe {
+            X509_NAME_print_ex(
+                bio.as_ptr(),
+                sys::X509_get_subject_name(self.0.as_ptr()),
+                0,
+                XN_FLAG_RFC2253,
+            )
+        };
+        if r <= 0 {
+            return Err(crate::Error::Ssl(super::err::config_error()));
+        }
+        let n = bio.pending();
+        String::from_utf8(bio.read_to_vec(n)).map_err(|e| {
+            crate::Error::Unicode(crate::error::UnicodeError::new(
+                crate::error::UnicodeErrorKind::Decode,
+                format!("'utf-8' codec can't decode the subject: {e}"),
+            ))
+        })
+    }
+
+    /// `X509_subject_name_hash`.
+    pub(crate) fn subject_name_hash(&self) -> u64 {
+        // SAFETY: valid certificate.
+        #[allow(clippy::useless_conversion)]
+        u64::from(unsafe { sys::X509_subject_name_hash(self.0.as_ptr()) })
+    }
+
+    /// `X509_cmp(self, other) == 0`.
+    pub(crate) fn same_as(&self, other: &X509Cert) -> bool {
+        // SAFETY: two valid certificates.
+        unsafe { sys::X509_cmp(self.0.as_ptr(), other.0.as_ptr()) == 0 }
+    }
+}

@@ -305,3 +305,106 @@ fn module_functions() {
     assert!(!u.check_hostname());
     assert_eq!(u.verify_mode(), VerifyMode::None);
 }
+
+/// `_host_flags` and the `HOSTFLAG_*` constants against CPython 3.13, then
+/// the flag at work: a certificate with only a common name passes the
+/// hostname check until `HOSTFLAG_NEVER_CHECK_SUBJECT` is set.
+#[test]
+fn host_flags_like_cpython() {
+    let py = super::support::run_python(
+        "import json, ssl, _ssl\n\
+         names = ['HOSTFLAG_ALWAYS_CHECK_SUBJECT', 'HOSTFLAG_NO_WILDCARDS', \
+         'HOSTFLAG_NO_PARTIAL_WILDCARDS', 'HOSTFLAG_MULTI_LABEL_WILDCARDS', \
+         'HOSTFLAG_SINGLE_LABEL_SUBDOMAINS', 'HOSTFLAG_NEVER_CHECK_SUBJECT']\n\
+         out = {'consts': [getattr(_ssl, n) for n in names], 'seq': []}\n\
+         for p in (ssl.PROTOCOL_TLS_CLIENT, ssl.PROTOCOL_TLS_SERVER):\n\
+         \x20   c = ssl.SSLContext(p)\n\
+         \x20   out['seq'].append([c._host_flags, c.hostname_checks_common_name])\n\
+         \x20   c.hostname_checks_common_name = False\n\
+         \x20   out['seq'].append([c._host_flags, c.hostname_checks_common_name])\n\
+         \x20   for v in (0, 1, 0x21, 0x3f, 0xffffffff, 0x2):\n\
+         \x20       c._host_flags = v\n\
+         \x20       out['seq'].append([c._host_flags, c.hostname_checks_common_name])\n\
+         \x20       c.hostname_checks_common_name = True\n\
+         \x20       out['seq'].append([c._host_flags, c.hostname_checks_common_name])\n\
+         \x20       c.hostname_checks_common_name = False\n\
+         \x20       out['seq'].append([c._host_flags, c.hostname_checks_common_name])\n\
+         print(json.dumps(out))",
+        &[],
+    );
+    let py: serde_json::Value = serde_json::from_str(&py).unwrap();
+    assert_eq!(
+        py["consts"],
+        serde_json::json!([
+            pyssl::HOSTFLAG_ALWAYS_CHECK_SUBJECT,
+            pyssl::HOSTFLAG_NO_WILDCARDS,
+            pyssl::HOSTFLAG_NO_PARTIAL_WILDCARDS,
+            pyssl::HOSTFLAG_MULTI_LABEL_WILDCARDS,
+            pyssl::HOSTFLAG_SINGLE_LABEL_SUBDOMAINS,
+            pyssl::HOSTFLAG_NEVER_CHECK_SUBJECT,
+        ])
+    );
+    let mut seq = Vec::new();
+    for p in [Protocol::TlsClient, Protocol::TlsServer] {
+        let c = SslContext::new(p).unwrap();
+        let state =
+            |c: &SslContext| serde_json::json!([c.host_flags(), c.hostname_checks_common_name()]);
+        seq.push(state(&c));
+        c.set_hostname_checks_common_name(false).unwrap();
+        seq.push(state(&c));
+        for v in [0, 1, 0x21, 0x3f, 0xffff_ffff, 0x2] {
+            c.set_host_flags(v).unwrap();
+            seq.push(state(&c));
+            c.set_hostname_checks_common_name(true).unwrap();
+            seq.push(state(&c));
+            c.set_hostname_checks_common_name(false).unwrap();
+            seq.push(state(&c));
+        }
+    }
+    assert_eq!(serde_json::Value::Array(seq), py["seq"]);
+
+    // The flags reach the connection's hostname check.
+    let certs = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/conformance/certs");
+    let server = SslContext::new(Protocol::TlsServer).unwrap();
+    server
+        .load_cert_chain(
+            certs.join("leaf-cn-only.pem"),
+            Some(&certs.join("leaf-cn-only.key")),
+            None,
+        )
+        .unwrap();
+    let client = SslContext::new(Protocol::TlsClient).unwrap();
+    client
+        .load_verify_locations(Some(&certs.join("ca.pem")), None, None)
+        .unwrap();
+    let connect = |client: &SslContext| {
+        let srv = server.clone();
+        let (port, h) = super::support::serve_one(move |s| {
+            let _ = srv.wrap_socket(s, pyssl::WrapOptions::server());
+        });
+        let r = client
+            .wrap_socket(
+                super::support::connect(port),
+                pyssl::WrapOptions::client("cn-only.example.org"),
+            )
+            .map(|_| ());
+        h.join().unwrap();
+        r
+    };
+    assert_eq!(client.host_flags(), pyssl::HOSTFLAG_NO_PARTIAL_WILDCARDS);
+    connect(&client).unwrap();
+    client
+        .set_host_flags(pyssl::HOSTFLAG_NO_PARTIAL_WILDCARDS | pyssl::HOSTFLAG_NEVER_CHECK_SUBJECT)
+        .unwrap();
+    assert!(!client.hostname_checks_common_name());
+    let e = connect(&client).unwrap_err();
+    assert_eq!(
+        e.cert_verification().and_then(|v| v.verify_code()),
+        Some(62),
+        "{e}"
+    );
+    client
+        .set_host_flags(pyssl::HOSTFLAG_NO_PARTIAL_WILDCARDS)
+        .unwrap();
+    connect(&client).unwrap();
+}

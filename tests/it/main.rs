@@ -6,10 +6,12 @@
 mod asn1;
 mod asyncio;
 mod callbacks;
+mod certificate;
 mod cli;
 mod conformance;
 mod constants;
 mod context;
+mod dh;
 mod faults;
 mod handshake;
 mod interop;

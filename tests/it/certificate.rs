@@ -1,0 +1,252 @@
+//! `Certificate` (CPython's `_ssl.Certificate`) against CPython 3.13 on the
+//! same certificates: the conformance fixtures, CPython's own test
+//! certificates and one with an empty subject generated here.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use pyssl::{Certificate, Encoding};
+use serde_json::Value;
+
+use super::support::{pki, run_python};
+
+/// Serves `leaf.pem` (+ its key) with every certificate of the candidate
+/// files that OpenSSL accepts as an extra chain certificate, over memory
+/// BIOs, and reports what the client's `_sslobj.get_unverified_chain()`
+/// gives for each `_ssl.Certificate`.
+const PY: &str = r#"
+import json, re, ssl, sys, _ssl
+leaf, key, bundle, *files = sys.argv[1:]
+blocks = []
+for f in files:
+    blocks += re.findall(r"-----BEGIN CERTIFICATE-----.*?-----END CERTIFICATE-----\n?", open(f).read(), re.S)
+text = open(leaf).read()
+for b in blocks:
+    try:
+        open(bundle, "w").write(text + b)
+        ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER).load_cert_chain(bundle, key)
+        text += b
+    except ssl.SSLError:
+        pass
+open(bundle, "w").write(text)
+s = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER); s.load_cert_chain(bundle, key)
+c = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT); c.check_hostname = False; c.verify_mode = ssl.CERT_NONE
+bi, bo, ci, co = ssl.MemoryBIO(), ssl.MemoryBIO(), ssl.MemoryBIO(), ssl.MemoryBIO()
+so = s.wrap_bio(bi, bo, server_side=True); cl = c.wrap_bio(ci, co)
+for _ in range(10):
+    for o, out, inn in ((cl, co, bi), (so, bo, ci)):
+        try: o.do_handshake()
+        except ssl.SSLWantReadError: pass
+        inn.write(out.read())
+chain = cl._sslobj.get_unverified_chain()
+def attempt(f):
+    try: return f()
+    except Exception as e:
+        return {"class": type(e).__name__, "message": re.sub(r" \(_ssl\.c:\d+\)$", "", str(e))}
+out = []
+for x in chain:
+    out.append({
+        "der": x.public_bytes(_ssl.ENCODING_DER).hex(),
+        "pem": x.public_bytes(),
+        "pem2": x.public_bytes(_ssl.ENCODING_PEM),
+        "repr": attempt(lambda: repr(x)),
+        "hash": hash(x),
+        "info": attempt(lambda: repr(x.get_info())),
+        "bad_format": attempt(lambda: x.public_bytes(3)),
+    })
+eq = [[a == b for b in chain] for a in chain]
+ne = [[a != b for b in chain] for a in chain]
+print(json.dumps({"certs": out, "eq": eq, "ne": ne, "encodings": [_ssl.ENCODING_PEM, _ssl.ENCODING_DER]}))
+"#;
+
+fn unhex(s: &str) -> Vec<u8> {
+    (0..s.len())
+        .step_by(2)
+        .map(|i| u8::from_str_radix(&s[i..i + 2], 16).unwrap())
+        .collect()
+}
+
+fn err_json(e: &pyssl::Error) -> Value {
+    serde_json::json!({"class": e.python_class(), "message": e.to_string()})
+}
+
+/// A self-signed certificate for `subject` (`openssl req -utf8 -subj`),
+/// made with the `openssl` command: an empty subject (CPython's `repr()`
+/// raises for it) and non-ASCII ones (escaped in the repr).
+fn openssl_req_cert(dir: &Path, name: &str, subject: &str) -> PathBuf {
+    let key = dir.join(format!("{name}.key"));
+    let cert = dir.join(format!("{name}.pem"));
+    let ok = Command::new("openssl")
+        .args([
+            "ecparam",
+            "-name",
+            "prime256v1",
+            "-genkey",
+            "-noout",
+            "-out",
+        ])
+        .arg(&key)
+        .status()
+        .unwrap()
+        .success()
+        && Command::new("openssl")
+            .args([
+                "req", "-x509", "-new", "-utf8", "-days", "2", "-subj", subject, "-key",
+            ])
+            .arg(&key)
+            .arg("-out")
+            .arg(&cert)
+            .status()
+            .unwrap()
+            .success();
+    assert!(ok, "openssl req failed");
+    cert
+}
+
+#[test]
+fn certificates_equal_cpython() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/conformance");
+    let dir = pyssl::testing::TempDir::new("certobj").unwrap();
+    let mut files: Vec<PathBuf> = Vec::new();
+    for sub in ["certs", "cpython-certdata"] {
+        let mut v: Vec<PathBuf> = std::fs::read_dir(root.join(sub))
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .filter(|p| p.extension().is_some_and(|x| x == "pem"))
+            .collect();
+        v.sort();
+        files.extend(v);
+    }
+    files.push(openssl_req_cert(dir.path(), "empty", "/"));
+    files.push(openssl_req_cert(
+        dir.path(),
+        "utf8",
+        "/CN=caf\u{e9} \u{20ac}/O=a\\,b\\+c \"d\"/OU= lead/C=XY",
+    ));
+    let leaf = root.join("certs/leaf.pem");
+    let key = root.join("certs/leaf.key");
+    let bundle = dir.path().join("bundle.pem");
+    let mut args: Vec<String> = vec![
+        leaf.display().to_string(),
+        key.display().to_string(),
+        bundle.display().to_string(),
+    ];
+    args.extend(files.iter().map(|p| p.display().to_string()));
+    let argv: Vec<&str> = args.iter().map(String::as_str).collect();
+    let py: Value = serde_json::from_str(&run_python(PY, &argv)).unwrap();
+
+    assert_eq!(
+        py["encodings"],
+        serde_json::json!([Encoding::Pem.value(), Encoding::Der.value()])
+    );
+    assert_eq!(Encoding::from_value(3), None);
+    let items = py["certs"].as_array().unwrap();
+    // Most of the candidates make it into the chain, the empty subject too.
+    assert!(items.len() > 40, "only {} certificates", items.len());
+    assert!(items.iter().any(|c| c["repr"].is_object()));
+    assert!(items.iter().any(|c| c["repr"]
+        .as_str()
+        .is_some_and(|r| r.contains("caf\\C3\\A9"))));
+    let certs: Vec<Certificate> = items
+        .iter()
+        .map(|c| Certificate::from_der(&unhex(c["der"].as_str().unwrap())).unwrap())
+        .collect();
+    for (c, p) in certs.iter().zip(items) {
+        let pem = String::from_utf8(c.public_bytes(Encoding::Pem)).unwrap();
+        assert_eq!(pem, p["pem"].as_str().unwrap());
+        assert_eq!(pem, p["pem2"].as_str().unwrap());
+        assert_eq!(
+            c.public_bytes(Encoding::Der),
+            unhex(p["der"].as_str().unwrap())
+        );
+        assert_eq!(c.der(), c.public_bytes(Encoding::Der).as_slice());
+        assert_eq!(c.python_hash(), p["hash"].as_i64().unwrap(), "{pem}");
+        let repr = match c.python_repr() {
+            Ok(r) => Value::String(r),
+            Err(e) => err_json(&e),
+        };
+        if repr.is_object() && !super::support::same_openssl_as_cpython() {
+            // The text of the error comes from the linked OpenSSL.
+            assert_eq!(repr["class"], p["repr"]["class"], "{pem}");
+        } else {
+            assert_eq!(repr, p["repr"], "{pem}");
+        }
+        let info = match c.get_info() {
+            Ok(i) => Value::String(i.python_repr()),
+            Err(e) => err_json(&e),
+        };
+        assert_eq!(info, p["info"], "{pem}");
+        assert_eq!(p["bad_format"]["class"], "ValueError");
+        assert_eq!(p["bad_format"]["message"], "Unsupported format");
+    }
+    for (i, a) in certs.iter().enumerate() {
+        for (j, b) in certs.iter().enumerate() {
+            assert_eq!(a == b, py["eq"][i][j], "{i} == {j}");
+            assert_eq!(a != b, py["ne"][i][j], "{i} != {j}");
+            if a == b {
+                use std::hash::{BuildHasher, RandomState};
+                let s = RandomState::new();
+                assert_eq!(s.hash_one(a), s.hash_one(b));
+            }
+        }
+    }
+    // A clone is the same certificate.
+    assert_eq!(certs[0].clone(), certs[0]);
+}
+
+#[test]
+fn from_der_errors() {
+    let der = pyssl::pem_cert_to_der_cert(&std::fs::read_to_string(&pki().ca).unwrap()).unwrap();
+    assert!(Certificate::from_der(&der).is_ok());
+    for bad in [&b""[..], b"garbage", &der[..der.len() - 1], &der[1..]] {
+        let e = Certificate::from_der(bad).unwrap_err();
+        assert_eq!(e.python_class(), "SSLError", "{e}");
+        assert_eq!(e.library(), Some("ASN1"), "{e}");
+    }
+    let mut long = der.clone();
+    long.push(0);
+    let e = Certificate::from_der(&long).unwrap_err();
+    assert_eq!(e.to_string(), "trailing data after the certificate");
+}
+
+#[test]
+fn chain_certificates_of_a_connection() {
+    let p = pki();
+    let server = pyssl::SslContext::new(pyssl::Protocol::TlsServer).unwrap();
+    server
+        .load_cert_chain(&p.leaf.0, Some(&p.leaf.1), None)
+        .unwrap();
+    let client = pyssl::SslContext::new(pyssl::Protocol::TlsClient).unwrap();
+    client
+        .load_verify_locations(Some(&p.ca), None, None)
+        .unwrap();
+    let (port, h) = super::support::serve_one(move |s| {
+        let mut t = server.wrap_socket(s, pyssl::WrapOptions::server()).unwrap();
+        t.recv(1).unwrap();
+    });
+    let mut t = client
+        .wrap_socket(
+            super::support::connect(port),
+            pyssl::WrapOptions::client("localhost"),
+        )
+        .unwrap();
+    let verified = t.get_verified_chain_certificates();
+    let unverified = t.get_unverified_chain_certificates();
+    // leaf, intermediate, root; the server sends leaf and intermediate.
+    assert_eq!(verified.len(), 3);
+    assert_eq!(unverified.len(), 2);
+    for (c, d) in verified.iter().zip(t.get_verified_chain()) {
+        assert_eq!(c.der(), d.as_slice());
+    }
+    assert_eq!(verified[..2], unverified[..]);
+    assert_eq!(
+        verified[0].get_info().unwrap(),
+        t.getpeercert().unwrap().unwrap()
+    );
+    assert!(verified[2]
+        .python_repr()
+        .unwrap()
+        .starts_with("<_ssl.Certificate 'CN=pyssl Test Root CA"));
+    t.sendall(b"x").unwrap();
+    h.join().unwrap();
+}
