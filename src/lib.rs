@@ -67,7 +67,7 @@ pub use context::{
     create_default_context, AlertDescription, CaData, CertStoreStats, CipherDetails, Password,
     SniRequest, SslContext, DEFAULT_CIPHERS,
 };
-pub use enums::{HostFlags, Options, Protocol, Purpose, TlsVersion, VerifyFlags, VerifyMode};
+pub use enums::{Options, Protocol, Purpose, TlsVersion, VerifyFlags, VerifyMode};
 pub use error::{
     CertificateError, Error, OsError, Result, SslCertVerificationError, SslError, SslErrorKind,
     SslErrorNumber, TypeError, UnicodeError, UnicodeErrorKind, UnicodeObject, ValueError,

@@ -93,13 +93,24 @@ pub(crate) fn peercert_to_py<'py>(
 /// `_ssl.Certificate`: one certificate of a chain.
 #[pyclass(name = "Certificate", module = "_ssl", frozen, immutable_type)]
 pub(crate) struct PyCertificate {
-    pub(crate) der: Vec<u8>,
+    pub(crate) inner: pyssl::Certificate,
 }
 
 /// A `Certificate` over DER bytes (for chains and peer certificates).
 #[allow(dead_code)]
 pub(crate) fn new_certificate(py: Python<'_>, der: Vec<u8>) -> PyResult<Py<PyCertificate>> {
-    Py::new(py, PyCertificate { der })
+    let inner = pyssl::Certificate::from_der(&der).py_err(py)?;
+    Py::new(py, PyCertificate { inner })
+}
+
+/// A `Certificate` over a pyssl certificate
+/// (`SslSocket::get_verified_chain_certificates` and friends).
+#[allow(dead_code)]
+pub(crate) fn from_certificate(
+    py: Python<'_>,
+    inner: pyssl::Certificate,
+) -> PyResult<Py<PyCertificate>> {
+    Py::new(py, PyCertificate { inner })
 }
 
 #[pymethods]
@@ -113,32 +124,46 @@ impl PyCertificate {
     }
 
     fn get_info<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        let info = pyssl::decode_certificate(&self.der).py_err(py)?;
+        let info = self.inner.get_info().py_err(py)?;
         peercert_to_py(py, &info)
     }
 
+    /// `public_bytes(format=Encoding.PEM)`: `str` for PEM, `bytes` for DER.
     #[pyo3(signature = (format = None))]
     fn public_bytes<'py>(
         &self,
         py: Python<'py>,
         format: Option<&Bound<'py, PyAny>>,
     ) -> PyResult<Bound<'py, PyAny>> {
-        let format = match format {
-            Some(f) => Some(conv::c_int(f)?),
-            None => None,
+        let encoding = match format {
+            Some(f) => pyssl::Encoding::from_python(conv::c_int(f)?).py_err(py)?,
+            None => pyssl::Encoding::default(),
         };
-        match format {
-            Some(2) => Ok(PyBytes::new(py, &self.der).into_any()),
-            _ => Ok(PyString::new(py, &pyssl::der_cert_to_pem_cert(&self.der)).into_any()),
+        let data = self.inner.public_bytes(encoding);
+        if encoding.is_text() {
+            // OpenSSL writes ASCII; CPython decodes with errors="error".
+            Ok(PyString::new(py, &String::from_utf8_lossy(&data)).into_any())
+        } else {
+            Ok(PyBytes::new(py, &data).into_any())
         }
     }
 
+    fn __repr__(&self, py: Python<'_>) -> PyResult<String> {
+        self.inner.python_repr().py_err(py)
+    }
+
+    fn __hash__(&self) -> isize {
+        self.inner.python_hash() as isize
+    }
+
+    /// `==` / `!=` between certificates (`X509_cmp`); anything else is
+    /// `NotImplemented`.
     fn __richcmp__(&self, other: &Bound<'_, PyAny>, op: CompareOp) -> Py<PyAny> {
         let py = other.py();
         let Ok(other) = other.cast::<PyCertificate>() else {
             return py.NotImplemented();
         };
-        let eq = self.der == other.get().der;
+        let eq = self.inner == other.get().inner;
         let result = match op {
             CompareOp::Eq => eq,
             CompareOp::Ne => !eq,

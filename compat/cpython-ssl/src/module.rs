@@ -36,8 +36,7 @@ pub(crate) fn finish(m: &Bound<'_, PyModule>) -> PyResult<()> {
 
 fn add_constants(m: &Bound<'_, PyModule>) -> PyResult<()> {
     use pyssl::{
-        AlertDescription, HostFlags, Options, Protocol, SslErrorNumber, TlsVersion, VerifyFlags,
-        VerifyMode,
+        AlertDescription, Options, Protocol, SslErrorNumber, TlsVersion, VerifyFlags, VerifyMode,
     };
 
     // SSL_ERROR_* (ssl.SSLErrorNumber).
@@ -90,11 +89,34 @@ fn add_constants(m: &Bound<'_, PyModule>) -> PyResult<()> {
         m.add(*name, a.0)?;
     }
     // HOSTFLAG_*.
-    for (name, f) in HostFlags::NAMES {
-        m.add(*name, f.bits())?;
+    for (name, f) in [
+        (
+            "HOSTFLAG_ALWAYS_CHECK_SUBJECT",
+            pyssl::HOSTFLAG_ALWAYS_CHECK_SUBJECT,
+        ),
+        (
+            "HOSTFLAG_NEVER_CHECK_SUBJECT",
+            pyssl::HOSTFLAG_NEVER_CHECK_SUBJECT,
+        ),
+        ("HOSTFLAG_NO_WILDCARDS", pyssl::HOSTFLAG_NO_WILDCARDS),
+        (
+            "HOSTFLAG_NO_PARTIAL_WILDCARDS",
+            pyssl::HOSTFLAG_NO_PARTIAL_WILDCARDS,
+        ),
+        (
+            "HOSTFLAG_MULTI_LABEL_WILDCARDS",
+            pyssl::HOSTFLAG_MULTI_LABEL_WILDCARDS,
+        ),
+        (
+            "HOSTFLAG_SINGLE_LABEL_SUBDOMAINS",
+            pyssl::HOSTFLAG_SINGLE_LABEL_SUBDOMAINS,
+        ),
+    ] {
+        m.add(name, f)?;
     }
-    // ENCODING_* (Certificate.public_bytes): TODO once pyssl::Encoding is
-    // merged from branch `api`.
+    // ENCODING_* (Certificate.public_bytes).
+    m.add("ENCODING_PEM", pyssl::Encoding::Pem.value())?;
+    m.add("ENCODING_DER", pyssl::Encoding::Der.value())?;
     // HAS_*.
     for (name, on) in [
         ("HAS_SNI", pyssl::HAS_SNI),
