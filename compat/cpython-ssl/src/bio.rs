@@ -6,7 +6,7 @@ use pyo3::types::{PyBytes, PyDict, PyTuple};
 use crate::conv::{self, SimpleBuffer};
 use crate::errors::PyResultExt;
 
-/// `_ssl.MemoryBIO`.
+// `_ssl.MemoryBIO` (no class docstring, as in CPython).
 #[pyclass(name = "MemoryBIO", module = "_ssl", frozen, immutable_type)]
 pub(crate) struct PyMemoryBio {
     pub(crate) inner: pyssl::MemoryBio,
@@ -16,7 +16,7 @@ pub(crate) struct PyMemoryBio {
 impl PyMemoryBio {
     /// `MemoryBIO()`: no arguments, positional or keyword.
     #[new]
-    #[pyo3(signature = (*args, **kwargs))]
+    #[pyo3(signature = (*args, **kwargs), text_signature = None)]
     fn py_new(
         py: Python<'_>,
         args: &Bound<'_, PyTuple>,
@@ -46,7 +46,7 @@ impl PyMemoryBio {
     /// If the return value is an empty bytes instance, this means either
     /// EOF or that no data is available. Use the "eof" property to
     /// distinguish between the two.
-    #[pyo3(signature = (size = None, /))]
+    #[pyo3(signature = (size = None, /), text_signature = "($self, size=-1, /)")]
     fn read<'py>(
         &self,
         py: Python<'py>,
@@ -64,7 +64,7 @@ impl PyMemoryBio {
     /// Writes the bytes b into the memory BIO.
     ///
     /// Returns the number of bytes written.
-    #[pyo3(signature = (b, /))]
+    #[pyo3(signature = (b, /), text_signature = "($self, b, /)")]
     fn write(&self, py: Python<'_>, b: &Bound<'_, PyAny>) -> PyResult<usize> {
         let buf = SimpleBuffer::get(b)?;
         conv::check_int_len(buf.len())?;
@@ -74,6 +74,7 @@ impl PyMemoryBio {
     /// Write an EOF marker to the memory BIO.
     ///
     /// When all data has been read, the "eof" property will be True.
+    #[pyo3(text_signature = "($self, /)")]
     fn write_eof(&self) {
         self.inner.write_eof()
     }

@@ -90,7 +90,8 @@ pub(crate) fn peercert_to_py<'py>(
     Ok(d.into_any())
 }
 
-/// `_ssl.Certificate`: one certificate of a chain.
+// `_ssl.Certificate`: one certificate of a chain (no docstrings, as in
+// CPython).
 #[pyclass(name = "Certificate", module = "_ssl", frozen, immutable_type)]
 pub(crate) struct PyCertificate {
     pub(crate) inner: pyssl::Certificate,
@@ -118,18 +119,19 @@ impl PyCertificate {
     /// No public constructor, as in CPython (the type disallows
     /// instantiation).
     #[new]
-    #[pyo3(signature = (*_args, **_kwargs))]
+    #[pyo3(signature = (*_args, **_kwargs), text_signature = None)]
     fn py_new(_args: &Bound<'_, PyTuple>, _kwargs: Option<&Bound<'_, PyDict>>) -> PyResult<Self> {
         Err(crate::conv::cannot_create("_ssl.Certificate"))
     }
 
+    #[pyo3(text_signature = "($self, /)")]
     fn get_info<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
         let info = self.inner.get_info().py_err(py)?;
         peercert_to_py(py, &info)
     }
 
-    /// `public_bytes(format=Encoding.PEM)`: `str` for PEM, `bytes` for DER.
-    #[pyo3(signature = (format = None))]
+    // `public_bytes(format=Encoding.PEM)`: `str` for PEM, `bytes` for DER.
+    #[pyo3(signature = (format = None), text_signature = "($self, /, format=Encoding.PEM)")]
     fn public_bytes<'py>(
         &self,
         py: Python<'py>,

@@ -145,7 +145,7 @@ fn add_constants(m: &Bound<'_, PyModule>) -> PyResult<()> {
 
 /// Generate n cryptographically strong pseudo-random bytes.
 #[pyfunction]
-#[pyo3(name = "RAND_bytes", signature = (n, /))]
+#[pyo3(name = "RAND_bytes", signature = (n, /), text_signature = "($module, n, /)")]
 fn rand_bytes<'py>(py: Python<'py>, n: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PyBytes>> {
     let n = conv::c_int(n)?;
     // A negative count is refused by clinic-level checking in CPython.
@@ -159,7 +159,7 @@ fn rand_bytes<'py>(py: Python<'py>, n: &Bound<'py, PyAny>) -> PyResult<Bound<'py
 /// It is necessary to seed the PRNG with RAND_add() on some platforms before
 /// using the ssl() function.
 #[pyfunction]
-#[pyo3(name = "RAND_status")]
+#[pyo3(name = "RAND_status", text_signature = "($module, /)")]
 fn rand_status() -> bool {
     pyssl::rand_status()
 }
@@ -169,7 +169,11 @@ fn rand_status() -> bool {
 /// entropy (a float) is a lower bound on the entropy contained in
 /// string.  See RFC 4086.
 #[pyfunction]
-#[pyo3(name = "RAND_add", signature = (string, entropy, /))]
+#[pyo3(
+    name = "RAND_add",
+    signature = (string, entropy, /),
+    text_signature = "($module, string, entropy, /)"
+)]
 fn rand_add(py: Python<'_>, string: &Bound<'_, PyAny>, entropy: &Bound<'_, PyAny>) -> PyResult<()> {
     let data = conv::str_or_buffer(string)?;
     let entropy = conv::c_double(entropy)?;
@@ -181,6 +185,7 @@ fn rand_add(py: Python<'_>, string: &Bound<'_, PyAny>, entropy: &Bound<'_, PyAny
 ///
 /// The values are 'cert_file_env', 'cert_file', 'cert_dir_env', 'cert_dir'.
 #[pyfunction]
+#[pyo3(text_signature = "($module, /)")]
 fn get_default_verify_paths(py: Python<'_>) -> PyResult<Bound<'_, PyTuple>> {
     let p = pyssl::get_default_verify_paths();
     PyTuple::new(
@@ -195,7 +200,11 @@ fn get_default_verify_paths(py: Python<'_>) -> PyResult<Bound<'_, PyTuple>> {
 }
 
 #[pyfunction]
-#[pyo3(name = "_test_decode_cert", signature = (path, /))]
+#[pyo3(
+    name = "_test_decode_cert",
+    signature = (path, /),
+    text_signature = "($module, path, /)"
+)]
 fn test_decode_cert<'py>(py: Python<'py>, path: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PyAny>> {
     let path = conv::fs_path(path)?;
     let cert = py
@@ -214,7 +223,7 @@ fn asn1_tuple(py: Python<'_>, o: pyssl::Asn1Object) -> PyResult<Bound<'_, PyTupl
 /// By default objects are looked up by OID. With name=True short and
 /// long name are also matched.
 #[pyfunction]
-#[pyo3(signature = (txt, name = None))]
+#[pyo3(signature = (txt, name = None), text_signature = "($module, /, txt, name=False)")]
 fn txt2obj<'py>(
     py: Python<'py>,
     txt: &Bound<'py, PyAny>,
@@ -231,7 +240,7 @@ fn txt2obj<'py>(
 
 /// Lookup NID, short name, long name and OID of an ASN1_OBJECT by NID.
 #[pyfunction]
-#[pyo3(signature = (nid, /))]
+#[pyo3(signature = (nid, /), text_signature = "($module, nid, /)")]
 fn nid2obj<'py>(py: Python<'py>, nid: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PyTuple>> {
     let nid = conv::c_int(nid)?;
     let o = pyssl::nid2obj(nid).py_err(py)?;

@@ -4,7 +4,7 @@ use pyo3::basic::CompareOp;
 use pyo3::prelude::*;
 use pyo3::types::{PyBytes, PyDict, PyTuple};
 
-/// `_ssl.SSLSession`.
+// `_ssl.SSLSession` (no class docstring, as in CPython).
 #[pyclass(name = "SSLSession", module = "_ssl", frozen, immutable_type)]
 pub(crate) struct PySslSession {
     pub(crate) inner: pyssl::SslSession,
@@ -21,7 +21,7 @@ impl PySslSession {
     /// No public constructor, as in CPython (the type disallows
     /// instantiation).
     #[new]
-    #[pyo3(signature = (*_args, **_kwargs))]
+    #[pyo3(signature = (*_args, **_kwargs), text_signature = None)]
     fn py_new(_args: &Bound<'_, PyTuple>, _kwargs: Option<&Bound<'_, PyDict>>) -> PyResult<Self> {
         Err(crate::conv::cannot_create("_ssl.SSLSession"))
     }
@@ -44,7 +44,7 @@ impl PySslSession {
         self.inner.ticket_lifetime_hint()
     }
 
-    /// Session ID.
+    /// Session id
     #[getter]
     fn id<'py>(&self, py: Python<'py>) -> Bound<'py, PyBytes> {
         PyBytes::new(py, &self.inner.id())
