@@ -191,9 +191,17 @@ pub(crate) fn ssl_error(py: Python<'_>, errno: i64, msg: &str) -> PyErr {
     })
 }
 
+/// `SSLError(msg)` with the message as its only argument (C's
+/// `PyErr_SetString`: `str(exc)` is the repr of `args`, no `library` or
+/// `reason`), e.g. for "Underlying socket connection gone" when pyssl has no
+/// call behind the check.
+#[allow(dead_code)]
+pub(crate) fn ssl_error_message(py: Python<'_>, msg: &str) -> PyErr {
+    instance(py, || classes(py).ssl_error.bind(py).call1((msg,)))
+}
+
 /// Builds an exception instance, or the error raised while building it.
-fn instance<'py>(py: Python<'py>, f: impl FnOnce() -> PyResult<Bound<'py, PyAny>>) -> PyErr {
-    let _ = py;
+fn instance<'py>(_py: Python<'py>, f: impl FnOnce() -> PyResult<Bound<'py, PyAny>>) -> PyErr {
     match f() {
         Ok(e) => PyErr::from_value(e),
         Err(e) => e,
