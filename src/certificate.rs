@@ -22,6 +22,11 @@ pub enum Encoding {
     /// `ENCODING_DER` (2, `X509_FILETYPE_ASN1`): the DER bytes.
     #[doc(alias = "ENCODING_DER")]
     Der = 2,
+    /// CPython's private `PY_SSL_ENCODING_PEM_AUX` (`0x101`, no Python
+    /// constant): the `TRUSTED CERTIFICATE` text `PEM_write_bio_X509_AUX`
+    /// writes.
+    #[doc(alias = "PY_SSL_ENCODING_PEM_AUX")]
+    PemAux = 0x101,
 }
 
 impl Encoding {
@@ -38,8 +43,22 @@ impl Encoding {
         match v {
             1 => Some(Encoding::Pem),
             2 => Some(Encoding::Der),
+            0x101 => Some(Encoding::PemAux),
             _ => None,
         }
+    }
+
+    /// [`from_value`](Self::from_value) with CPython's error for any other
+    /// value: `ValueError("Unsupported format")`.
+    #[doc(alias = "public_bytes")]
+    pub fn from_python(v: i32) -> Result<Encoding> {
+        Encoding::from_value(v).ok_or_else(|| Error::value("Unsupported format"))
+    }
+
+    /// Whether `public_bytes` returns text (`str` in Python: PEM and
+    /// PEM_AUX) rather than bytes (DER).
+    pub fn is_text(self) -> bool {
+        !matches!(self, Encoding::Der)
     }
 }
 
@@ -103,6 +122,8 @@ impl Certificate {
                 .x509
                 .pem()
                 .unwrap_or_else(|_| crate::pure::pem::der_cert_to_pem_cert(&self.der).into()),
+            // As for PEM: only an allocation failure can make it fail.
+            Encoding::PemAux => self.x509.pem_aux().unwrap_or_default(),
         }
     }
 

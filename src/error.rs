@@ -281,6 +281,31 @@ pub enum SslErrorNumber {
 }
 
 impl SslErrorNumber {
+    /// Python's names (`_ssl`'s `SSL_ERROR_*` constants) and members, in
+    /// value order.
+    pub const NAMES: &'static [(&'static str, SslErrorNumber)] = &[
+        ("SSL_ERROR_SSL", SslErrorNumber::Ssl),
+        ("SSL_ERROR_WANT_READ", SslErrorNumber::WantRead),
+        ("SSL_ERROR_WANT_WRITE", SslErrorNumber::WantWrite),
+        ("SSL_ERROR_WANT_X509_LOOKUP", SslErrorNumber::WantX509Lookup),
+        ("SSL_ERROR_SYSCALL", SslErrorNumber::Syscall),
+        ("SSL_ERROR_ZERO_RETURN", SslErrorNumber::ZeroReturn),
+        ("SSL_ERROR_WANT_CONNECT", SslErrorNumber::WantConnect),
+        ("SSL_ERROR_EOF", SslErrorNumber::Eof),
+        (
+            "SSL_ERROR_INVALID_ERROR_CODE",
+            SslErrorNumber::InvalidErrorCode,
+        ),
+    ];
+
+    /// Python's name (`"SSL_ERROR_WANT_READ"`).
+    pub fn name(self) -> &'static str {
+        Self::NAMES
+            .iter()
+            .find(|(_, n)| *n == self)
+            .map_or("SSL_ERROR_SSL", |(name, _)| *name)
+    }
+
     /// The member with Python's value.
     pub fn from_value(v: i64) -> Option<SslErrorNumber> {
         use SslErrorNumber::*;
@@ -457,7 +482,6 @@ pub struct SslCertVerificationError {
     reason: Option<String>,
     verify_code: Option<i64>,
     verify_message: Option<String>,
-    message_only: bool,
 }
 
 /// `ssl.CertificateError`, an alias of [`SslCertVerificationError`] since
@@ -480,7 +504,6 @@ impl SslCertVerificationError {
             reason,
             verify_code,
             verify_message,
-            message_only: false,
         }
     }
 
@@ -488,10 +511,7 @@ impl SslCertVerificationError {
     /// it: no library, reason or verify code.
     #[allow(dead_code)]
     pub(crate) fn certificate_error(message: impl Into<String>) -> Self {
-        SslCertVerificationError {
-            message_only: true,
-            ..Self::new(0, message, None, None, None, None)
-        }
+        Self::new(0, message, None, None, None, None)
     }
 
     /// True for a `CertificateError(message)` raised with the message as
@@ -499,7 +519,7 @@ impl SslCertVerificationError {
     /// `library`, `reason`, `verify_code` or `verify_message` in Python.
     /// False for handshake failures, which carry all of them.
     pub fn is_message_only(&self) -> bool {
-        self.message_only
+        self.verify_code.is_none() && self.library.is_none() && self.reason.is_none()
     }
 
     /// `args[0]`: 1 (`SSL_ERROR_SSL`) for handshake failures.
@@ -641,11 +661,17 @@ pub enum UnicodeErrorKind {
 pub struct UnicodeError {
     kind: UnicodeErrorKind,
     message: String,
-    encoding: Option<String>,
-    object: Option<UnicodeObject>,
+    detail: Option<Box<UnicodeDetail>>,
+}
+
+/// The constructor arguments of an encode or decode error.
+#[derive(Clone, Debug, PartialEq, Eq)]
+struct UnicodeDetail {
+    encoding: String,
+    object: UnicodeObject,
     start: usize,
     end: usize,
-    reason: Option<String>,
+    reason: String,
 }
 
 /// The `object` of a [`UnicodeError`]: the text that could not be encoded
@@ -667,11 +693,7 @@ impl UnicodeError {
         UnicodeError {
             kind,
             message: message.into(),
-            encoding: None,
-            object: None,
-            start: 0,
-            end: 0,
-            reason: None,
+            detail: None,
         }
     }
 
@@ -700,11 +722,13 @@ impl UnicodeError {
         UnicodeError {
             kind: UnicodeErrorKind::Encode,
             message,
-            encoding: Some(encoding.to_string()),
-            object: Some(UnicodeObject::Str(object)),
-            start,
-            end,
-            reason: Some(reason),
+            detail: Some(Box::new(UnicodeDetail {
+                encoding: encoding.to_string(),
+                object: UnicodeObject::Str(object),
+                start,
+                end,
+                reason,
+            })),
         }
     }
 
@@ -752,11 +776,13 @@ impl UnicodeError {
         UnicodeError {
             kind: UnicodeErrorKind::Decode,
             message,
-            encoding: Some(encoding.to_string()),
-            object: Some(UnicodeObject::Bytes(object)),
-            start,
-            end,
-            reason: Some(reason),
+            detail: Some(Box::new(UnicodeDetail {
+                encoding: encoding.to_string(),
+                object: UnicodeObject::Bytes(object),
+                start,
+                end,
+                reason,
+            })),
         }
     }
 
@@ -796,32 +822,32 @@ impl UnicodeError {
     /// `exc.encoding` (`"idna"`, `"ascii"`, `"utf-8"`), for encode and
     /// decode errors.
     pub fn encoding(&self) -> Option<&str> {
-        self.encoding.as_deref()
+        self.detail.as_ref().map(|d| d.encoding.as_str())
     }
 
     /// `exc.object`: the text or bytes that failed, for encode and decode
     /// errors.
     pub fn object(&self) -> Option<&UnicodeObject> {
-        self.object.as_ref()
+        self.detail.as_ref().map(|d| &d.object)
     }
 
     /// `exc.start`: the first failing position in [`object`](Self::object)
     /// (characters for text, bytes for bytes); 0 for a plain
     /// `UnicodeError`.
     pub fn start(&self) -> usize {
-        self.start
+        self.detail.as_ref().map_or(0, |d| d.start)
     }
 
     /// `exc.end`: one past the last failing position; 0 for a plain
     /// `UnicodeError`.
     pub fn end(&self) -> usize {
-        self.end
+        self.detail.as_ref().map_or(0, |d| d.end)
     }
 
     /// `exc.reason` (`"label empty"`, `"ordinal not in range(128)"`, ...),
     /// for encode and decode errors.
     pub fn reason(&self) -> Option<&str> {
-        self.reason.as_deref()
+        self.detail.as_ref().map(|d| d.reason.as_str())
     }
 }
 
@@ -1067,6 +1093,14 @@ mod tests {
             e.message(),
             "'utf-8' codec can't decode bytes in position 0-1: invalid continuation byte"
         );
+    }
+
+    #[test]
+    fn ssl_error_number_names() {
+        assert_eq!(SslErrorNumber::WantRead.name(), "SSL_ERROR_WANT_READ");
+        for (name, n) in SslErrorNumber::NAMES {
+            assert_eq!(SslErrorNumber::from_value(*n as i64), Some(*n), "{name}");
+        }
     }
 
     #[test]

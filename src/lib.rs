@@ -69,7 +69,7 @@ pub use context::{
     create_default_context, AlertDescription, CaData, CertStoreStats, CipherDetails, Password,
     SniRequest, SslContext, DEFAULT_CIPHERS,
 };
-pub use enums::{HostFlags, Options, Protocol, Purpose, TlsVersion, VerifyFlags, VerifyMode};
+pub use enums::{Options, Protocol, Purpose, TlsVersion, VerifyFlags, VerifyMode};
 pub use error::{
     CertificateError, Error, OsError, Result, SslCertVerificationError, SslError, SslErrorKind,
     SslErrorNumber, TypeError, UnicodeError, UnicodeErrorKind, UnicodeObject, ValueError,
@@ -447,7 +447,7 @@ mod glue_api_tests {
     fn api_version_is_the_headers() {
         let (major, ..) = openssl_api_version();
         assert_eq!(u64::from(major), OPENSSL_HEADER_VERSION >> 28);
-        assert!(OPENSSL_HEADER_VERSION >= 0x1010_1000);
+        const { assert!(OPENSSL_HEADER_VERSION >= 0x1010_1000) };
         assert_eq!(parse_hex("30000130"), 0x3000_0130);
         assert_eq!(parse_openssl_version(0x3000_0130), (3, 0, 0, 19, 0));
     }

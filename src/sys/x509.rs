@@ -97,6 +97,7 @@ extern "C" {
         indent: libc::c_int,
         flags: libc::c_ulong,
     ) -> libc::c_int;
+    fn PEM_write_bio_X509_AUX(bp: *mut sys::BIO, x: *mut sys::X509) -> libc::c_int;
 }
 
 /// An owned reference to a parsed certificate (CPython's `X509 *` inside
@@ -157,6 +158,19 @@ impl X509Cert {
         let mut bio = super::bio::MemBio::new()?;
         // SAFETY: valid BIO and certificate.
         if unsafe { sys::PEM_write_bio_X509(bio.as_ptr(), self.0.as_ptr()) } != 1 {
+            return Err(crate::Error::Ssl(super::err::config_error()));
+        }
+        let n = bio.pending();
+        Ok(bio.read_to_vec(n))
+    }
+
+    /// `PEM_write_bio_X509_AUX` into a memory BIO (a `TRUSTED CERTIFICATE`
+    /// block with the trust settings). A failure is CPython's
+    /// `_setSSLError`.
+    pub(crate) fn pem_aux(&self) -> Result<Vec<u8>, crate::Error> {
+        let mut bio = super::bio::MemBio::new()?;
+        // SAFETY: valid BIO and certificate (only read by the writer).
+        if unsafe { PEM_write_bio_X509_AUX(bio.as_ptr(), self.0.as_ptr()) } != 1 {
             return Err(crate::Error::Ssl(super::err::config_error()));
         }
         let n = bio.pending();

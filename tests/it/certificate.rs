@@ -53,6 +53,7 @@ for x in chain:
         "hash": hash(x),
         "info": attempt(lambda: repr(x.get_info())),
         "bad_format": attempt(lambda: x.public_bytes(3)),
+        "pem_aux": x.public_bytes(0x101),
     })
 eq = [[a == b for b in chain] for a in chain]
 ne = [[a != b for b in chain] for a in chain]
@@ -178,6 +179,14 @@ fn certificates_equal_cpython() {
         assert_eq!(info, p["info"], "{pem}");
         assert_eq!(p["bad_format"]["class"], "ValueError");
         assert_eq!(p["bad_format"]["message"], "Unsupported format");
+        assert_eq!(
+            err_json(&Encoding::from_python(3).unwrap_err()),
+            p["bad_format"]
+        );
+        assert_eq!(
+            String::from_utf8(c.public_bytes(Encoding::PemAux)).unwrap(),
+            p["pem_aux"].as_str().unwrap()
+        );
     }
     for (i, a) in certs.iter().enumerate() {
         for (j, b) in certs.iter().enumerate() {

@@ -156,7 +156,16 @@ impl PySslContext {
         self.inner.set_maximum_version(v).py_err(value.py())
     }
 
-    // HOSTFLAGS_PLACEHOLDER
+    #[getter]
+    fn _host_flags(&self) -> u32 {
+        self.inner.host_flags()
+    }
+
+    #[setter]
+    fn set__host_flags(&self, value: &Bound<'_, PyAny>) -> PyResult<()> {
+        let flags = c_uint_masked(value)?;
+        self.inner.set_host_flags(flags).py_err(value.py())
+    }
 
     #[getter]
     fn security_level(&self) -> i32 {
@@ -311,7 +320,7 @@ impl PySslContext {
                 text = d.extract::<String>()?;
                 Some(CaData::Pem(&text))
             }
-            Some(d) => match crate::buffer::buffer_bytes(d) {
+            Some(d) => match crate::conv::SimpleBuffer::get(d).map(|b| b.as_slice().to_vec()) {
                 Ok(b) => {
                     der = b;
                     Some(CaData::Der(&der))
@@ -328,7 +337,10 @@ impl PySslContext {
             .py_err(py)
     }
 
-    // DH_PLACEHOLDER
+    fn load_dh_params(&self, py: Python<'_>, path: &Bound<'_, PyAny>) -> PyResult<()> {
+        let p = path_arg(path)?;
+        self.inner.load_dh_params(&p).py_err(py)
+    }
 
     fn set_default_verify_paths(&self, py: Python<'_>) -> PyResult<()> {
         self.inner.set_default_verify_paths().py_err(py)
@@ -359,7 +371,7 @@ impl PySslContext {
     }
 
     fn _set_alpn_protocols(&self, py: Python<'_>, protos: &Bound<'_, PyAny>) -> PyResult<()> {
-        let wire = crate::buffer::buffer_bytes(protos)?;
+        let wire = crate::conv::SimpleBuffer::get(protos)?.as_slice().to_vec();
         let mut names = Vec::new();
         let mut rest = &wire[..];
         while let Some((&n, tail)) = rest.split_first() {
@@ -466,6 +478,17 @@ impl PySslContext {
     }
 }
 
+/// CPython's "k" converter stored in an `unsigned int`: any int, masked.
+fn c_uint_masked(value: &Bound<'_, PyAny>) -> PyResult<u32> {
+    if !value.is_instance_of::<pyo3::types::PyInt>() {
+        return Err(PyTypeError::new_err(format!(
+            "'{}' object cannot be interpreted as an integer",
+            value.get_type().name()?
+        )));
+    }
+    value.call_method1("__and__", (u32::MAX,))?.extract()
+}
+
 /// `minimum_version` / `maximum_version` values: an int (a `TLSVersion`).
 fn version_arg(value: &Bound<'_, PyAny>) -> PyResult<TlsVersion> {
     let v = long_arg(value)?;
@@ -505,7 +528,7 @@ fn password_bytes(v: &Bound<'_, PyAny>, from_callback: bool) -> PyResult<Vec<u8>
         return Ok(s.to_str()?.as_bytes().to_vec());
     }
     if v.is_instance_of::<PyBytes>() || v.is_instance_of::<pyo3::types::PyByteArray>() {
-        return crate::buffer::buffer_bytes(v);
+        return Ok(crate::conv::SimpleBuffer::get(v)?.as_slice().to_vec());
     }
     Err(PyTypeError::new_err(if from_callback {
         "password callback must return a string"

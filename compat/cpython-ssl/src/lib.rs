@@ -10,9 +10,9 @@
 use pyo3::prelude::*;
 
 mod bio;
-mod buffer;
 mod cert;
 mod context;
+mod conv;
 mod errors;
 mod module;
 mod session;
@@ -28,5 +28,5 @@ fn ssl_module(m: &Bound<'_, PyModule>) -> PyResult<()> {
     cert::register(m)?;
     context::register(m)?;
     socket::register(m)?;
-    Ok(())
+    module::finish(m)
 }

@@ -16,8 +16,8 @@ use pyo3::PyTraverseError;
 use pyssl::{AlertDescription, BorrowedSslSocket, SniRequest, SslObject, WrapOptions};
 
 use crate::bio::PyMemoryBio;
-use crate::buffer::RawBuffer;
 use crate::context::PySslContext;
+use crate::conv::SimpleBuffer;
 use crate::errors::{to_pyerr, PyResultExt};
 use crate::session::PySslSession;
 
@@ -385,7 +385,7 @@ impl PySslSocket {
                 Ok(PyBytes::new(py, &buf[..n]).into_any())
             }
             Some(b) => {
-                let mut raw = RawBuffer::get(b, true)?;
+                let mut raw = SimpleBuffer::get_writable(b)?;
                 let mut n = raw.len();
                 if len > 0 && (len as u64) < n as u64 {
                     n = usize::try_from(len).unwrap_or(n);
@@ -411,7 +411,7 @@ impl PySslSocket {
     }
 
     fn write(slf: &Bound<'_, Self>, b: &Bound<'_, PyAny>) -> PyResult<usize> {
-        let raw = RawBuffer::get(b, false)?;
+        let raw = SimpleBuffer::get(b)?;
         let data = raw.as_slice();
         if i32::try_from(data.len()).is_err() {
             return Err(PyOverflowError::new_err(
