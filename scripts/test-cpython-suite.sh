@@ -38,7 +38,7 @@ for m in (_ssl, ssl._ssl):
     assert os.path.realpath(m.__file__) == want, (m.__file__, want)
 print("test-cpython-suite: shadow live:", _ssl.__file__)
 PYEOF
-junit="$shadow/junit.xml"
+junit="target/test-cpython-suite.xml"
 log="target/test-cpython-suite.log"
 mkdir -p target
 echo "test-cpython-suite: $py -m test test_ssl -v (log: $log)"
@@ -51,4 +51,4 @@ if [ $# -gt 0 ]; then
   exit "$rc"
 fi
 # CPython 3.13.0 with its own _ssl runs 187 tests here.
-"$py" compat/cpython-ssl/results.py "$junit" compat/cpython-ssl/expected-failures.txt 187
+"$py" compat/cpython-ssl/results.py "$junit" "$log" compat/cpython-ssl/expected-failures.txt 187

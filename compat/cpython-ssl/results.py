@@ -1,16 +1,23 @@
-"""Reads regrtest's JUnit XML for test_ssl and compares it with the list of
-tests expected to fail (expected-failures.txt: one `Class.test_name` per
+"""Reads regrtest's JUnit XML and verbose log for test_ssl and compares the
+results with the list of tests expected to fail (expected-failures.txt: one `Class.test_name` per
 line, `#` and a one-line reason after it).
 
 Exit status 1 when a test off the list failed, a listed test did not fail
 (the list must shrink as pyssl grows), or fewer tests ran than CPython
 runs; the last line is `test_ssl on pyssl: N passed, M failed, K skipped`.
 
-    python3 results.py JUNIT.xml EXPECTED_FAILURES MIN_TESTS
+    python3 results.py JUNIT.xml LOG EXPECTED_FAILURES MIN_TESTS
+
+regrtest's JUnit writer records a test whose subtests failed as an empty
+`<testcase/>`, so failures are taken from the log's `FAIL:` / `ERROR:`
+lines as well (unittest's summary, one per failed test or subtest).
 """
 
+import re
 import sys
 import xml.etree.ElementTree as ET
+
+FAILURE_LINE = re.compile(r"^(?:FAIL|ERROR): \S+ \(test\.test_ssl\.(\w+)\.(\w+)\)")
 
 
 def load_expected(path):
@@ -29,12 +36,15 @@ def load_expected(path):
 
 
 def main():
-    junit, expected_path, min_tests = sys.argv[1], sys.argv[2], int(sys.argv[3])
+    junit, log, expected_path = sys.argv[1], sys.argv[2], sys.argv[3]
+    min_tests = int(sys.argv[4])
     expected = load_expected(expected_path)
     results = {}
     for case in ET.parse(junit).getroot().iter("testcase"):
         # name: "test.test_ssl.ContextTests.test_options"
-        full = case.get("name", "")
+        full = case.get("name")
+        if not full:
+            continue
         name = ".".join(full.split(".")[-2:])
         status = case.get("status", "run")
         kids = {c.tag for c in case}
@@ -44,6 +54,11 @@ def main():
             results[name] = "failed"
         else:
             results[name] = "passed"
+    with open(log, encoding="utf-8", errors="replace") as f:
+        for line in f:
+            m = FAILURE_LINE.match(line)
+            if m:
+                results[f"{m.group(1)}.{m.group(2)}"] = "failed"
     passed = sorted(n for n, r in results.items() if r == "passed")
     failed = sorted(n for n, r in results.items() if r == "failed")
     skipped = sorted(n for n, r in results.items() if r == "skipped")

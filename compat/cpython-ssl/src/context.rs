@@ -161,8 +161,8 @@ impl PySslContext {
         self.inner.host_flags()
     }
 
-    #[setter]
-    fn set__host_flags(&self, value: &Bound<'_, PyAny>) -> PyResult<()> {
+    #[setter(_host_flags)]
+    fn set_host_flags_attr(&self, value: &Bound<'_, PyAny>) -> PyResult<()> {
         let flags = c_uint_masked(value)?;
         self.inner.set_host_flags(flags).py_err(value.py())
     }
