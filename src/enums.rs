@@ -505,3 +505,58 @@ impl TryFrom<i64> for TlsVersion {
             .ok_or_else(|| crate::Error::value(format!("Unsupported TLS/SSL version 0x{v:x}")))
     }
 }
+
+impl Protocol {
+    /// The `DeprecationWarning` CPython emits when a context is created
+    /// for this protocol (`"ssl.PROTOCOL_TLS is deprecated"`); `None` for
+    /// `PROTOCOL_TLS_CLIENT` and `PROTOCOL_TLS_SERVER`. pyssl itself warns
+    /// about nothing: this is for callers that relay Python's warnings.
+    #[doc(alias = "DeprecationWarning")]
+    pub fn deprecation(self) -> Option<&'static str> {
+        match self {
+            Protocol::Tls => Some("ssl.PROTOCOL_TLS is deprecated"),
+            Protocol::TlsV1 => Some("ssl.PROTOCOL_TLSv1 is deprecated"),
+            Protocol::TlsV1_1 => Some("ssl.PROTOCOL_TLSv1_1 is deprecated"),
+            Protocol::TlsV1_2 => Some("ssl.PROTOCOL_TLSv1_2 is deprecated"),
+            Protocol::TlsClient | Protocol::TlsServer => None,
+        }
+    }
+}
+
+impl TlsVersion {
+    /// The `DeprecationWarning` CPython emits when this version is set as
+    /// `minimum_version` or `maximum_version`
+    /// (`"ssl.TLSVersion.TLSv1 is deprecated"`), for SSL 3.0, TLS 1.0
+    /// and TLS 1.1.
+    #[doc(alias = "DeprecationWarning")]
+    pub fn deprecation(self) -> Option<&'static str> {
+        match self {
+            TlsVersion::SslV3 => Some("ssl.TLSVersion.SSLv3 is deprecated"),
+            TlsVersion::TlsV1 => Some("ssl.TLSVersion.TLSv1 is deprecated"),
+            TlsVersion::TlsV1_1 => Some("ssl.TLSVersion.TLSv1_1 is deprecated"),
+            _ => None,
+        }
+    }
+}
+
+impl Options {
+    /// The protocol-disabling options (`OP_NO_SSLv2` ... `OP_NO_TLSv1_3`)
+    /// that Python deprecates in favour of `minimum_version` /
+    /// `maximum_version`.
+    pub const DEPRECATED: Options = Options::NO_SSLV2
+        .union(Options::NO_SSLV3)
+        .union(Options::NO_TLSV1)
+        .union(Options::NO_TLSV1_1)
+        .union(Options::NO_TLSV1_2)
+        .union(Options::NO_TLSV1_3);
+
+    /// The `DeprecationWarning` CPython emits when `options` changes from
+    /// `old` to `new`: when the change sets one of [`Options::DEPRECATED`]
+    /// that was not set before.
+    #[doc(alias = "DeprecationWarning")]
+    pub fn deprecation(old: Options, new: Options) -> Option<&'static str> {
+        let set = new.difference(old);
+        set.intersects(Options::DEPRECATED)
+            .then_some("ssl.OP_NO_SSL*/ssl.OP_NO_TLS* options are deprecated")
+    }
+}

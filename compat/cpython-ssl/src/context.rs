@@ -18,7 +18,7 @@ use crate::session::PySslSession;
 use crate::socket::{self, PySslSocket};
 
 /// `_ssl._SSLContext`.
-#[pyclass(name = "_SSLContext", module = "_ssl", subclass, weakref, frozen)]
+#[pyclass(name = "_SSLContext", module = "_ssl", subclass, weakref, frozen, immutable_type)]
 pub(crate) struct PySslContext {
     pub(crate) inner: SslContext,
     /// The Python `sni_callback` (pyssl's callback reaches it through a
@@ -54,6 +54,7 @@ impl PySslContext {
     #[pyo3(signature = (protocol))]
     fn new(py: Python<'_>, protocol: &Bound<'_, PyAny>) -> PyResult<Self> {
         let p = Protocol::try_from(long_arg(protocol)?).py_err(py)?;
+        deprecated(py, p.deprecation())?;
         let inner = SslContext::new(p).py_err(py)?;
         Ok(PySslContext {
             inner,
@@ -129,8 +130,10 @@ impl PySslContext {
             )));
         }
         let bits: u64 = value.extract()?;
+        let new = Options::from_bits_retain(bits);
+        deprecated(value.py(), Options::deprecation(self.inner.options(), new))?;
         self.inner
-            .set_options(Options::from_bits_retain(bits))
+            .set_options(new)
             .py_err(value.py())
     }
 
@@ -142,6 +145,7 @@ impl PySslContext {
     #[setter]
     fn set_minimum_version(&self, value: &Bound<'_, PyAny>) -> PyResult<()> {
         let v = version_arg(value)?;
+        deprecated(value.py(), v.deprecation())?;
         self.inner.set_minimum_version(v).py_err(value.py())
     }
 
@@ -153,6 +157,7 @@ impl PySslContext {
     #[setter]
     fn set_maximum_version(&self, value: &Bound<'_, PyAny>) -> PyResult<()> {
         let v = version_arg(value)?;
+        deprecated(value.py(), v.deprecation())?;
         self.inner.set_maximum_version(v).py_err(value.py())
     }
 
@@ -476,6 +481,15 @@ impl PySslContext {
             session,
         )
     }
+}
+
+/// Relays one of pyssl's deprecation texts as CPython's
+/// `DeprecationWarning` (stack level 2: the caller of `ssl.py`).
+fn deprecated(py: Python<'_>, text: Option<&str>) -> PyResult<()> {
+    let Some(text) = text else { return Ok(()) };
+    let category = py.get_type::<pyo3::exceptions::PyDeprecationWarning>();
+    let msg = std::ffi::CString::new(text).unwrap_or_default();
+    PyErr::warn(py, &category, &msg, 2)
 }
 
 /// CPython's "k" converter stored in an `unsigned int`: any int, masked.

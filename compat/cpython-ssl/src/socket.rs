@@ -44,7 +44,7 @@ enum Conn {
 }
 
 /// `_ssl._SSLSocket`.
-#[pyclass(name = "_SSLSocket", module = "_ssl", weakref, frozen)]
+#[pyclass(name = "_SSLSocket", module = "_ssl", weakref, frozen, immutable_type)]
 pub(crate) struct PySslSocket {
     conn: Conn,
     context: Mutex<Py<PySslContext>>,
@@ -228,7 +228,7 @@ impl PySslSocket {
     fn socket<'py>(
         &self,
         py: Python<'py>,
-    ) -> PyResult<Option<(Bound<'py, PyAny>, i32, Option<Duration>)>> {
+    ) -> PyResult<Option<SocketNow<'py>>> {
         use pyo3::types::PyWeakrefMethods;
         let Conn::Socket { sock, .. } = &self.conn else {
             return Ok(None);
@@ -302,6 +302,10 @@ impl PySslSocket {
         r.map_err(|e| to_pyerr(py, e))
     }
 }
+
+/// The Python socket as a call finds it: the object, its descriptor and
+/// its timeout (read afresh on every call, as CPython's `_ssl` does).
+type SocketNow<'py> = (Bound<'py, PyAny>, i32, Option<Duration>);
 
 /// What an I/O operation runs on.
 enum Target<'a> {
