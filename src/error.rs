@@ -213,7 +213,22 @@ impl From<OsError> for Error {
 }
 
 impl From<io::Error> for Error {
+    /// An `io::Error` that carries a pyssl [`Error`] (what pyssl's
+    /// `io::Read`/`io::Write` impls and the tokio adapter return) gives it
+    /// back unchanged, so `?` through `BufReader`, `io::copy` and the like
+    /// keeps the class, `verify_code()` and the text; any other is
+    /// Python's `OSError` for it.
     fn from(e: io::Error) -> Self {
+        if e.get_ref().is_some_and(|inner| inner.is::<Error>()) {
+            let kind = e.kind();
+            match e.into_inner().map(|inner| inner.downcast::<Error>()) {
+                Some(Ok(err)) => return *err,
+                Some(Err(other)) => {
+                    return Error::Os(OsError::from_io(io::Error::new(kind, other)))
+                }
+                None => return Error::Os(OsError::from_io(io::Error::from(kind))),
+            }
+        }
         Error::Os(OsError::from_io(e))
     }
 }
@@ -225,13 +240,15 @@ impl From<Error> for io::Error {
     /// underlying `io::Error` where there is one.
     fn from(e: Error) -> Self {
         match e {
-            Error::Os(os) => {
-                let kind = os.io_kind();
-                match os.source {
-                    Some(src) => src,
-                    None => io::Error::new(kind, os.to_string()),
+            // A plain OS error gives back the underlying `io::Error`; one
+            // pyssl made (a timeout, a file name attached) travels whole.
+            Error::Os(mut os) => match (os.filename().is_none(), os.source.take()) {
+                (true, Some(src)) => src,
+                (_, src) => {
+                    os.source = src;
+                    io::Error::new(os.io_kind(), Error::Os(os))
                 }
-            }
+            },
             Error::Ssl(s) if matches!(s.kind, SslErrorKind::WantRead | SslErrorKind::WantWrite) => {
                 io::Error::new(io::ErrorKind::WouldBlock, Error::Ssl(s))
             }

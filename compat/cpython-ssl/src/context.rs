@@ -18,7 +18,14 @@ use crate::session::PySslSession;
 use crate::socket::{self, PySslSocket};
 
 /// `_ssl._SSLContext`.
-#[pyclass(name = "_SSLContext", module = "_ssl", subclass, weakref, frozen, immutable_type)]
+#[pyclass(
+    name = "_SSLContext",
+    module = "_ssl",
+    subclass,
+    weakref,
+    frozen,
+    immutable_type
+)]
 pub(crate) struct PySslContext {
     pub(crate) inner: SslContext,
     /// The Python `sni_callback` (pyssl's callback reaches it through a
@@ -132,9 +139,7 @@ impl PySslContext {
         let bits: u64 = value.extract()?;
         let new = Options::from_bits_retain(bits);
         deprecated(value.py(), Options::deprecation(self.inner.options(), new))?;
-        self.inner
-            .set_options(new)
-            .py_err(value.py())
+        self.inner.set_options(new).py_err(value.py())
     }
 
     #[getter]

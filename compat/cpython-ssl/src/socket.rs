@@ -225,10 +225,7 @@ impl PySslSocket {
 
     /// The Python socket (socket mode), or the error CPython raises when
     /// it is gone or closed.
-    fn socket<'py>(
-        &self,
-        py: Python<'py>,
-    ) -> PyResult<Option<SocketNow<'py>>> {
+    fn socket<'py>(&self, py: Python<'py>) -> PyResult<Option<SocketNow<'py>>> {
         use pyo3::types::PyWeakrefMethods;
         let Conn::Socket { sock, .. } = &self.conn else {
             return Ok(None);
