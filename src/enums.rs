@@ -156,7 +156,12 @@ impl fmt::Display for VerifyMode {
 }
 
 /// A protocol version bound: Python's `TLSVersion`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+///
+/// Ordered as Python orders it, by value: `MINIMUM_SUPPORTED` (-2) <
+/// `MAXIMUM_SUPPORTED` (-1) < `SSLv3` < ... < `TLSv1_3`, so
+/// `TlsVersion::MaximumSupported < TlsVersion::TlsV1_2` holds, as
+/// `TLSVersion.MAXIMUM_SUPPORTED < TLSVersion.TLSv1_2` does in Python.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[doc(alias = "TLSVersion")]
 pub enum TlsVersion {
     /// `MINIMUM_SUPPORTED` (-2): the lowest version OpenSSL supports.
@@ -236,6 +241,19 @@ impl TlsVersion {
         ]
         .into_iter()
         .find(|v| v.name() == name)
+    }
+}
+
+impl PartialOrd for TlsVersion {
+    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl Ord for TlsVersion {
+    /// Python's order: by value.
+    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+        self.value().cmp(&other.value())
     }
 }
 

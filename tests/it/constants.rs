@@ -91,3 +91,25 @@ fn default_verify_paths_equal_python() {
         ])
     );
 }
+
+/// `TlsVersion` sorts as Python's `TLSVersion` (by value), and every
+/// pairwise comparison agrees with Python's.
+#[test]
+fn tls_version_order_is_pythons() {
+    use pyssl::TlsVersion;
+    let py = super::support::run_python(
+        "import json, ssl\n\
+         print(json.dumps([[a.name, b.name, a < b] for a in ssl.TLSVersion for b in ssl.TLSVersion]))",
+        &[],
+    );
+    let pairs: Vec<(String, String, bool)> = serde_json::from_str(&py).unwrap();
+    assert_eq!(pairs.len(), 49);
+    for (a, b, less) in pairs {
+        let (x, y) = (
+            TlsVersion::from_name(&a).unwrap(),
+            TlsVersion::from_name(&b).unwrap(),
+        );
+        assert_eq!(x < y, less, "{a} < {b}");
+    }
+    assert!(TlsVersion::MaximumSupported < TlsVersion::TlsV1_2);
+}
