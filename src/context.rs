@@ -678,7 +678,13 @@ impl SslContext {
     /// `minimum_version = v` (`SSL_CTX_set_min_proto_version`).
     /// `MAXIMUM_SUPPORTED` sets the highest version OpenSSL has.
     #[doc(alias = "minimum_version")]
+    ///
+    /// As `ssl.py` does, `SSLv3` first clears `OP_NO_SSLv3` (even on a
+    /// context whose protocol then refuses the change).
     pub fn set_minimum_version(&self, v: TlsVersion) -> Result<()> {
+        if v == TlsVersion::SslV3 {
+            self.set_options(self.options() - Options::NO_SSLV3)?;
+        }
         self.set_bound(v, true)
     }
 

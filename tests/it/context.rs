@@ -408,3 +408,55 @@ fn host_flags_like_cpython() {
         .unwrap();
     connect(&client).unwrap();
 }
+
+/// `minimum_version` / `maximum_version` on every protocol and version: the
+/// same error (class and text) or success, and the same change of
+/// `options` as CPython (`minimum_version = SSLv3` clears `OP_NO_SSLv3`,
+/// in `ssl.py`, before the C setter runs).
+#[test]
+fn version_bounds_side_effects_equal_cpython() {
+    let py = super::support::run_python(
+        r#"
+import json, ssl, warnings
+warnings.simplefilter('ignore')
+out = []
+for p in (ssl.PROTOCOL_TLS, ssl.PROTOCOL_TLS_CLIENT, ssl.PROTOCOL_TLS_SERVER,
+          ssl.PROTOCOL_TLSv1, ssl.PROTOCOL_TLSv1_1, ssl.PROTOCOL_TLSv1_2):
+    for attr in ('minimum_version', 'maximum_version'):
+        for v in ssl.TLSVersion:
+            c = ssl.SSLContext(p)
+            before = int(c.options)
+            try:
+                setattr(c, attr, v); r = None
+            except Exception as e:
+                r = [type(e).__name__, str(e)]
+            out.append([int(p), attr, v.name, before ^ int(c.options), r])
+print(json.dumps(out))
+"#,
+        &[],
+    );
+    let rows: Vec<(i64, String, String, u64, Option<(String, String)>)> =
+        serde_json::from_str(&py).unwrap();
+    assert_eq!(rows.len(), 6 * 2 * 7);
+    for (p, attr, v, changed, err) in rows {
+        let Ok(ctx) = SslContext::new(Protocol::try_from(p).unwrap()) else {
+            continue; // a fixed-version protocol this OpenSSL lacks
+        };
+        let v = TlsVersion::from_name(&v).unwrap();
+        let before = ctx.options().bits();
+        let r = if attr == "minimum_version" {
+            ctx.set_minimum_version(v)
+        } else {
+            ctx.set_maximum_version(v)
+        };
+        let ours = r
+            .err()
+            .map(|e| (e.python_class().to_string(), e.to_string()));
+        assert_eq!(ours, err, "protocol {p} {attr} = {v:?}");
+        assert_eq!(
+            before ^ ctx.options().bits(),
+            changed,
+            "protocol {p} {attr} = {v:?}"
+        );
+    }
+}
