@@ -251,8 +251,15 @@ fn compare(scenario: &str) -> Value {
     ours
 }
 
+/// Whether `log` holds a message with these five fields (the length is
+/// left out: it depends on the OpenSSL release, and the comparison with
+/// CPython covers it).
 fn has(log: &Value, entry: Value) -> bool {
-    log["log"].as_array().unwrap().contains(&entry)
+    log["log"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|e| e.as_array().unwrap()[..5] == entry.as_array().unwrap()[..])
 }
 
 #[test]
@@ -260,20 +267,20 @@ fn tls13_handshake_messages_match_cpython() {
     let log = compare("tls13");
     // ClientHello in a TLS 1.0 record header, the TLS 1.3 inner content
     // type, ChangeCipherSpec as msg_type 0x101, close_notify alerts.
-    assert!(has(&log, json!(["client", "write", 0x301, 256, 22, 5])));
-    assert!(has(&log, json!(["client", "write", 0x304, 22, 1, 512])));
-    assert!(has(&log, json!(["client", "write", 0x304, 20, 257, 1])));
-    assert!(has(&log, json!(["server", "read", 0x304, 257, 22, 1])));
-    assert!(has(&log, json!(["server", "read", 0x304, 21, 0, 2])));
-    assert!(has(&log, json!(["client", "read", 0x304, 21, 0, 2])));
+    assert!(has(&log, json!(["client", "write", 0x301, 256, 22])));
+    assert!(has(&log, json!(["client", "write", 0x304, 22, 1])));
+    assert!(has(&log, json!(["client", "write", 0x304, 20, 257])));
+    assert!(has(&log, json!(["server", "read", 0x304, 257, 22])));
+    assert!(has(&log, json!(["server", "read", 0x304, 21, 0])));
+    assert!(has(&log, json!(["client", "read", 0x304, 21, 0])));
 }
 
 #[test]
 fn tls12_handshake_messages_match_cpython() {
     let log = compare("tls12");
-    assert!(has(&log, json!(["client", "read", 0x303, 22, 12, null])));
-    assert!(has(&log, json!(["client", "write", 0x303, 20, 257, 1])));
-    assert!(has(&log, json!(["server", "write", 0x303, 22, 14, 4])));
+    assert!(has(&log, json!(["client", "read", 0x303, 22, 12])));
+    assert!(has(&log, json!(["client", "write", 0x303, 20, 257])));
+    assert!(has(&log, json!(["server", "write", 0x303, 22, 14])));
 }
 
 #[test]
@@ -282,17 +289,20 @@ fn sni_switch_to_a_context_without_callback_stops_messages() {
     // follows the new context's, so the server reports only what came
     // before its SNI callback.
     let log = compare("sni");
-    let server: Vec<&Value> = log["log"]
+    let server: Vec<&[Value]> = log["log"]
         .as_array()
         .unwrap()
         .iter()
+        .map(|e| &e.as_array().unwrap()[..5])
         .filter(|e| e[0] == "server")
         .collect();
     assert_eq!(
         server,
         [
-            &json!(["server", "read", 0x301, 256, 22, 5]),
-            &json!(["server", "read", 0x304, 22, 1, 512])
+            &json!(["server", "read", 0x301, 256, 22])
+                .as_array()
+                .unwrap()[..],
+            &json!(["server", "read", 0x304, 22, 1]).as_array().unwrap()[..],
         ]
     );
 }
