@@ -159,14 +159,14 @@ macro_rules! int_enum {
             )*
 
             /// Python's members in `ssl.py`'s order.
-            pub const MEMBERS: &'static [(&'static str, $name)] = &[
+            pub const NAMES: &'static [(&'static str, $name)] = &[
                 $((stringify!($c), $name::$c),)*
             ];
 
             /// The member's name (`"HANDSHAKE"`), `None` for a value that
             /// is not a member (Python then passes the int).
             pub fn name(self) -> Option<&'static str> {
-                Self::MEMBERS.iter().find(|(_, m)| *m == self).map(|(n, _)| *n)
+                Self::NAMES.iter().find(|(_, m)| *m == self).map(|(n, _)| *n)
             }
         }
 
