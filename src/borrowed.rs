@@ -52,6 +52,7 @@ pub struct BorrowedSslSocket {
     context: SslContext,
     server_side: bool,
     server_hostname: Option<String>,
+    connection_id: crate::ConnectionId,
     waiting: AtomicUsize,
 }
 
@@ -111,6 +112,7 @@ impl BorrowedSslSocket {
             c.set_sock_bio(&bio);
             Ok(())
         })?;
+        let connection_id = conn.id();
         let s = BorrowedSslSocket {
             locked: Mutex::new(Locked {
                 core: TlsCore {
@@ -125,6 +127,7 @@ impl BorrowedSslSocket {
             context: ctx.clone(),
             server_side: opts.server_side,
             server_hostname: encoded,
+            connection_id,
             waiting: AtomicUsize::new(0),
         };
         if let Some(session) = &opts.session {

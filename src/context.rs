@@ -8,8 +8,9 @@ use crate::cert::PeerCert;
 use crate::enums::{Options, Protocol, Purpose, TlsVersion, VerifyFlags, VerifyMode};
 use crate::error::{Error, Result, SslError, TypeError, UnicodeError};
 use crate::hostname;
+use crate::message::TlsMessage;
 use crate::socket::{SslSocket, WrapOptions};
-use crate::sys::callbacks::{SniCall, SniHook};
+use crate::sys::callbacks::{MsgHook, SniCall, SniHook};
 use crate::sys::conn::Conn;
 use crate::sys::ctx::{Ctx, Method, PasswordSource};
 
@@ -1007,6 +1008,43 @@ impl SslContext {
         st.sni_set = hook.is_some();
         self.inner.ctx.set_sni_hook(hook);
         Ok(())
+    }
+
+    /// `_msg_callback = callback`: a debugging hook called for every TLS
+    /// protocol message a connection of this context sends or receives
+    /// (record headers, handshake messages, alerts, ChangeCipherSpec, the
+    /// TLS 1.3 inner content type; never application data), with the
+    /// values CPython passes (see [`TlsMessage`]). It cannot filter
+    /// traffic or abort the connection; a panic is resumed from the I/O
+    /// call (handshake, read, write, shutdown) once OpenSSL has returned.
+    /// `None` removes it.
+    ///
+    /// As in CPython, a connection takes the setting of its context when it
+    /// is created: connections made while no callback is set never call
+    /// one (unless moved to a context with a callback), and a connection
+    /// made while one is set calls the callback its current context has at
+    /// the time of each message (none once it is removed). Moving a
+    /// connection to another context (`sslsock.context = other`,
+    /// [`SniRequest::set_context`]) turns its callback on or off as
+    /// `other` has one or not.
+    ///
+    /// The callback runs on the thread of the I/O call, inside it: it must
+    /// not call methods of the connection it reports on.
+    #[doc(alias = "_msg_callback")]
+    pub fn set_msg_callback<F>(&self, callback: Option<F>)
+    where
+        F: Fn(&TlsMessage<'_>) + Send + Sync + 'static,
+    {
+        let _st = self.write();
+        let hook: Option<Arc<MsgHook>> = callback.map(|f| Arc::new(f) as Arc<MsgHook>);
+        self.inner.ctx.set_msg_hook(hook);
+    }
+
+    /// Whether a message callback is installed (`_msg_callback is not
+    /// None`).
+    #[doc(alias = "_msg_callback")]
+    pub fn has_msg_callback(&self) -> bool {
+        self.inner.ctx.has_msg_hook()
     }
 
     /// `keylog_filename`: where TLS secrets are logged (NSS key log

@@ -49,6 +49,7 @@ mod enums;
 pub mod error;
 mod hostname;
 mod memorybio;
+mod message;
 mod object;
 mod pure;
 pub mod pyfmt;
@@ -75,6 +76,10 @@ pub use error::{
     SslErrorNumber, TypeError, UnicodeError, UnicodeErrorKind, UnicodeObject, ValueError,
 };
 pub use memorybio::MemoryBio;
+pub use message::{
+    ConnectionId, MessageDirection, TlsAlertType, TlsContentType, TlsMessage, TlsMessageKind,
+    TlsMessageType,
+};
 pub use object::SslObject;
 pub use session::SslSession;
 pub use socket::{SslSocket, WrapOptions};

@@ -22,6 +22,7 @@ pub struct SslObject {
     context: SslContext,
     server_side: bool,
     server_hostname: Option<String>,
+    connection_id: crate::ConnectionId,
     /// Whether the buffers were told to give back their handshake-sized
     /// memory (once, when the handshake completes).
     trim_armed: bool,
@@ -101,6 +102,7 @@ impl SslObject {
             c.set_bios(&inc.bio, &out.bio);
             Ok(())
         })?;
+        let connection_id = conn.id();
         Ok(SslObject {
             core: Some(TlsCore {
                 conn,
@@ -113,6 +115,7 @@ impl SslObject {
             context: ctx.clone(),
             server_side,
             server_hostname: encoded,
+            connection_id,
             trim_armed: false,
         })
     }

@@ -104,6 +104,7 @@ pub struct SslSocket {
     context: SslContext,
     server_side: bool,
     server_hostname: Option<String>,
+    connection_id: crate::ConnectionId,
     do_handshake_on_connect: bool,
     suppress_ragged_eofs: bool,
     timeout: Option<Duration>,
@@ -190,6 +191,7 @@ impl SslSocket {
         let encoded = name.map(crate::hostname::encode).transpose()?;
         sock.peer_addr()?;
         let conn = ctx.new_conn(opts.server_side, encoded.as_deref(), |c| c.set_fd(fd))?;
+        let connection_id = conn.id();
         let mut s = SslSocket {
             core: Some(TlsCore {
                 conn,
@@ -201,6 +203,7 @@ impl SslSocket {
             context: ctx.clone(),
             server_side: opts.server_side,
             server_hostname: encoded,
+            connection_id,
             do_handshake_on_connect: opts.do_handshake_on_connect,
             suppress_ragged_eofs: opts.suppress_ragged_eofs,
             timeout: None,

@@ -14,6 +14,7 @@ use openssl_sys as sys;
 use super::ctx::{Hooks, PasswordSource, PasswordState};
 use super::{err, ffi};
 use crate::error::{Error, ValueError};
+use crate::message::{ConnectionId, MessageDirection, TlsMessage};
 
 /// What an SNI handler decides: continue, or abort with an alert.
 pub(crate) type SniOutcome = Result<(), u8>;
@@ -22,9 +23,14 @@ pub(crate) type SniOutcome = Result<(), u8>;
 /// means to switch contexts) and returns `Err(alert)` to abort.
 pub(crate) type SniHook = dyn Fn(&mut SniCall<'_>) -> SniOutcome + Send + Sync;
 
+/// The message callback a context runs (`_msg_callback`).
+pub(crate) type MsgHook = dyn Fn(&TlsMessage<'_>) + Send + Sync;
+
 /// Per-connection state reachable from callbacks (the `SSL`'s ex_data).
 #[derive(Default)]
 pub(crate) struct ConnState {
+    /// The connection's identity (what message callbacks report).
+    pub(crate) id: u64,
     /// A panic raised inside a callback, to resume after the OpenSSL call.
     pub(crate) panic: Mutex<Option<Box<dyn Any + Send>>>,
     /// Objects the connection must keep alive (contexts switched to from
@@ -35,6 +41,15 @@ pub(crate) struct ConnState {
 }
 
 impl ConnState {
+    /// A state with a fresh connection id.
+    pub(crate) fn new() -> ConnState {
+        static NEXT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
+        ConnState {
+            id: NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed),
+            ..ConnState::default()
+        }
+    }
+
     /// Resumes a panic stashed by a callback, if any.
     /// Takes a panic stashed by a callback, to resume it once the
     /// caller's locks are released.
@@ -85,6 +100,7 @@ impl SniCall<'_> {
         // SAFETY: `ssl` is the live SSL of this callback; OpenSSL takes a
         // reference to the SSL_CTX.
         unsafe { sys::SSL_set_SSL_CTX(self.ssl, ctx.as_ptr()) };
+        sync_msg_callback(self.ssl, ctx);
         if let Some(st) = self.state {
             if let Ok(mut s) = st.switched.lock() {
                 *s = Some(keep.clone());
@@ -375,4 +391,95 @@ unsafe extern "C" fn keylog_cb(ssl: *const sys::SSL, line: *const c_char) {
             }
         }
     }));
+}
+
+/// Installs or removes the message callback on a context (connections
+/// made later copy it, as OpenSSL's `SSL_new` does).
+pub(crate) fn install_msg(ctx: *mut sys::SSL_CTX, on: bool) {
+    // SAFETY: valid SSL_CTX; the callback finds its hook through ex_data.
+    unsafe { ffi::SSL_CTX_set_msg_callback(ctx, if on { Some(msg_cb) } else { None }) };
+}
+
+/// CPython's context setter: after `SSL_set_SSL_CTX` the connection's
+/// message callback is on exactly when the new context has one.
+pub(crate) fn sync_msg_callback(ssl: *mut sys::SSL, ctx: &super::ctx::Ctx) {
+    let on = ctx.has_msg_hook();
+    // SAFETY: `ssl` is a live SSL owned by the caller.
+    unsafe { ffi::SSL_set_msg_callback(ssl, if on { Some(msg_cb) } else { None }) };
+}
+
+const SSL3_RT_CHANGE_CIPHER_SPEC: c_int = 20;
+const SSL3_RT_ALERT: c_int = 21;
+const SSL3_RT_HANDSHAKE: c_int = 22;
+const SSL3_RT_HEADER: c_int = 0x100;
+const SSL3_RT_INNER_CONTENT_TYPE: c_int = 0x101;
+const SSL3_MT_CHANGE_CIPHER_SPEC: c_int = 0x0101;
+
+/// Byte `i` of `data` read as a C `char` (signed where `char` is), as
+/// CPython's `(int)cbuf[i]`.
+fn cchar(data: &[u8], i: usize) -> Option<c_int> {
+    data.get(i)
+        .map(|&b| c_int::from(c_char::from_ne_bytes([b])))
+}
+
+/// CPython's `version` and `msg_type` for a message (`_PySSL_msg_callback`);
+/// a message shorter than CPython assumes gives `msg_type` -1.
+pub(crate) fn msg_fields(version: c_int, content_type: c_int, data: &[u8]) -> (i32, i32) {
+    match content_type {
+        SSL3_RT_CHANGE_CIPHER_SPEC => (version, SSL3_MT_CHANGE_CIPHER_SPEC),
+        SSL3_RT_ALERT => (version, cchar(data, 1).unwrap_or(-1)),
+        SSL3_RT_HANDSHAKE | SSL3_RT_INNER_CONTENT_TYPE => (version, cchar(data, 0).unwrap_or(-1)),
+        SSL3_RT_HEADER => match (cchar(data, 0), cchar(data, 1), cchar(data, 2)) {
+            (Some(t), Some(hi), Some(lo)) => ((hi << 8) | lo, t),
+            _ => (version, -1),
+        },
+        _ => (version, -1),
+    }
+}
+
+/// CPython's `_PySSL_msg_callback`: the hook of the connection's current
+/// context, called with CPython's values; a panic is stashed on the
+/// connection and resumed after the OpenSSL call.
+unsafe extern "C" fn msg_cb(
+    write_p: c_int,
+    version: c_int,
+    content_type: c_int,
+    buf: *const c_void,
+    len: usize,
+    ssl: *mut sys::SSL,
+    _arg: *mut c_void,
+) {
+    // SAFETY: live SSL from OpenSSL; its SSL_CTX is the current context.
+    let ctx = unsafe { sys::SSL_get_SSL_CTX(ssl) };
+    // SAFETY: see hooks_of / state_of.
+    let (hooks, state) = unsafe { (hooks_of(ctx), state_of(ssl)) };
+    let hook = hooks.and_then(|h| h.msg.read().ok().and_then(|g| g.clone()));
+    let Some(hook) = hook else {
+        return;
+    };
+    let data: &[u8] = if buf.is_null() || len == 0 {
+        &[]
+    } else {
+        // SAFETY: OpenSSL passes `len` readable bytes at `buf`, valid for
+        // the duration of the callback.
+        unsafe { std::slice::from_raw_parts(buf.cast::<u8>(), len) }
+    };
+    let (version, msg_type) = msg_fields(version, content_type, data);
+    let msg = TlsMessage {
+        direction: if write_p != 0 {
+            MessageDirection::Write
+        } else {
+            MessageDirection::Read
+        },
+        version,
+        content_type,
+        msg_type,
+        data,
+        connection: ConnectionId(state.map_or(0, |s| s.id)),
+    };
+    if let Err(p) = catch_unwind(AssertUnwindSafe(|| hook(&msg))) {
+        if let Some(st) = state {
+            st.stash(p);
+        }
+    }
 }

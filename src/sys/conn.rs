@@ -59,7 +59,7 @@ impl Conn {
         let ptr = NonNull::new(p).ok_or_else(|| Error::Ssl(err::config_error()))?;
         let conn = Conn {
             ptr,
-            state: Box::default(),
+            state: Box::new(ConnState::new()),
         };
         callbacks::register_conn_state(conn.as_ptr(), &conn.state)?;
         // SAFETY: valid SSL; mode bits only.
@@ -77,6 +77,11 @@ impl Conn {
 
     pub(crate) fn as_ptr(&self) -> *mut sys::SSL {
         self.ptr.as_ptr()
+    }
+
+    /// The connection's identity (what message callbacks report).
+    pub(crate) fn id(&self) -> crate::message::ConnectionId {
+        crate::message::ConnectionId(self.state.id)
     }
 
     /// The callback state (kept-alive contexts, stashed panics).
@@ -126,6 +131,7 @@ impl Conn {
     ) {
         // SAFETY: valid SSL and SSL_CTX; OpenSSL takes a reference to it.
         unsafe { sys::SSL_set_SSL_CTX(self.as_ptr(), ctx.as_ptr()) };
+        callbacks::sync_msg_callback(self.as_ptr(), ctx);
         if let Ok(mut s) = self.state.switched.lock() {
             *s = Some(keep.clone());
         }

@@ -15,7 +15,7 @@ use std::sync::{Arc, RwLock};
 use libc::{c_int, c_long, c_void};
 use openssl_sys as sys;
 
-use super::callbacks::{self, SniHook};
+use super::callbacks::{self, MsgHook, SniHook};
 use super::err;
 use super::ffi;
 use crate::error::{Error, OsError, ValueError};
@@ -55,6 +55,8 @@ pub(crate) struct Hooks {
     pub(crate) alpn: RwLock<Option<Arc<[u8]>>>,
     /// The SNI handler.
     pub(crate) sni: RwLock<Option<Arc<SniHook>>>,
+    /// The message callback (`_msg_callback`).
+    pub(crate) msg: RwLock<Option<Arc<MsgHook>>>,
     /// The key log file (`keylog_filename`), appended to by the keylog
     /// callback.
     pub(crate) keylog: std::sync::Mutex<Option<std::fs::File>>,
@@ -362,6 +364,22 @@ impl Ctx {
             *s = hook;
         }
         callbacks::install_sni(self.as_ptr(), on);
+    }
+
+    /// Installs (or removes) the message callback. Connections made before
+    /// keep OpenSSL's setting from their creation; while it is on they call
+    /// whatever hook their current context has at the time.
+    pub(crate) fn set_msg_hook(&self, hook: Option<Arc<MsgHook>>) {
+        let on = hook.is_some();
+        if let Ok(mut s) = self.hooks.msg.write() {
+            *s = hook;
+        }
+        callbacks::install_msg(self.as_ptr(), on);
+    }
+
+    /// Whether a message callback is installed.
+    pub(crate) fn has_msg_hook(&self) -> bool {
+        self.hooks.msg.read().map(|g| g.is_some()).unwrap_or(false)
     }
 
     /// `SSL_CTX_set1_groups` with a single group named by its short name

@@ -68,6 +68,8 @@ extern "C" {
         ctx: *mut SSL_CTX,
         cb: Option<unsafe extern "C" fn(*const SSL, *const c_char)>,
     );
+    pub(crate) fn SSL_CTX_set_msg_callback(ctx: *mut SSL_CTX, cb: MsgCallback);
+    pub(crate) fn SSL_set_msg_callback(ssl: *mut SSL, cb: MsgCallback);
     pub(crate) fn X509_VERIFY_PARAM_get_hostflags(
         param: *const openssl_sys::X509_VERIFY_PARAM,
     ) -> c_uint;
@@ -80,6 +82,11 @@ extern "C" {
         client_len: c_uint,
     ) -> c_int;
 }
+
+/// `void (*cb)(int write_p, int version, int content_type, const void *buf,
+/// size_t len, SSL *ssl, void *arg)` of `SSL_CTX_set_msg_callback`.
+pub(crate) type MsgCallback =
+    Option<unsafe extern "C" fn(c_int, c_int, c_int, *const c_void, usize, *mut SSL, *mut c_void)>;
 
 /// `OPENSSL_VERSION` selector of `OpenSSL_version`.
 pub(crate) const OPENSSL_VERSION: c_int = 0;

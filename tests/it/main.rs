@@ -17,6 +17,7 @@ mod faults;
 mod handshake;
 mod interop;
 mod io_errors;
+mod msgcallback;
 mod sslobject;
 mod stress;
 mod support;

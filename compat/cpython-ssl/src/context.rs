@@ -9,6 +9,7 @@ use pyo3::prelude::*;
 use pyo3::types::{PyBytes, PyDict, PyList, PyString, PyWeakrefReference};
 use pyo3::PyTraverseError;
 
+use pyssl::TlsMessage;
 use pyssl::{AlertDescription, CaData, Options, Password, Protocol, SniRequest, SslContext};
 use pyssl::{TlsVersion, VerifyFlags, VerifyMode};
 
@@ -31,6 +32,8 @@ pub(crate) struct PySslContext {
     /// The Python `sni_callback` (pyssl's callback reaches it through a
     /// weak reference to this object, so the GC sees every cycle).
     sni_callback: Mutex<Option<Py<PyAny>>>,
+    /// The Python `_msg_callback` (reached the same way).
+    msg_callback: Mutex<Option<Py<PyAny>>>,
 }
 
 fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
@@ -66,6 +69,7 @@ impl PySslContext {
         Ok(PySslContext {
             inner,
             sni_callback: Mutex::new(None),
+            msg_callback: Mutex::new(None),
         })
     }
 
@@ -75,11 +79,18 @@ impl PySslContext {
                 visit.call(cb)?;
             }
         }
+        if let Ok(g) = self.msg_callback.try_lock() {
+            if let Some(cb) = g.as_ref() {
+                visit.call(cb)?;
+            }
+        }
         Ok(())
     }
 
     fn __clear__(&self) {
         lock(&self.sni_callback).take();
+        let msg = lock(&self.msg_callback).take();
+        drop(msg);
     }
 
     #[getter]
@@ -486,6 +497,29 @@ impl PySslContext {
             session,
         )
     }
+
+    /// `_msg_callback`: the callable set, or `None`.
+    #[getter(_msg_callback)]
+    pub(crate) fn msg_callback(&self, py: Python<'_>) -> Py<PyAny> {
+        lock(&self.msg_callback)
+            .as_ref()
+            .map(|c| c.clone_ref(py))
+            .unwrap_or_else(|| py.None())
+    }
+
+    /// `_msg_callback = callable`: CPython's setter (the old callable is
+    /// dropped first; anything but `None` or a callable leaves none and is
+    /// a `TypeError`).
+    #[setter(_msg_callback)]
+    fn set_msg_callback(slf: &Bound<'_, Self>, value: &Bound<'_, PyAny>) -> PyResult<()> {
+        Self::put_msg_callback(slf, Some(value))
+    }
+
+    /// `del _msg_callback`: CPython's setter with NULL (not callable).
+    #[deleter(_msg_callback)]
+    fn delete_msg_callback(slf: &Bound<'_, Self>) -> PyResult<()> {
+        Self::put_msg_callback(slf, None)
+    }
 }
 
 /// Relays one of pyssl's deprecation texts as CPython's
@@ -554,6 +588,33 @@ fn password_bytes(v: &Bound<'_, PyAny>, from_callback: bool) -> PyResult<Vec<u8>
     } else {
         "password should be a string or callable"
     }))
+}
+
+impl PySslContext {
+    /// CPython's `_PySSLContext_set_msg_callback`; `None` is deletion.
+    fn put_msg_callback(slf: &Bound<'_, Self>, value: Option<&Bound<'_, PyAny>>) -> PyResult<()> {
+        let this = slf.get();
+        let old = lock(&this.msg_callback).take();
+        drop(old);
+        let value = match value {
+            Some(v) if v.is_none() => {
+                this.inner.set_msg_callback(None::<fn(&TlsMessage<'_>)>);
+                return Ok(());
+            }
+            Some(v) if v.is_callable() => v,
+            _ => {
+                this.inner.set_msg_callback(None::<fn(&TlsMessage<'_>)>);
+                return Err(PyTypeError::new_err("not a callable object"));
+            }
+        };
+        *lock(&this.msg_callback) = Some(value.clone().unbind());
+        let weak: Py<PyWeakrefReference> = PyWeakrefReference::new(slf.as_any())?.unbind();
+        this.inner
+            .set_msg_callback(Some(move |msg: &TlsMessage<'_>| {
+                Python::attach(|py| socket::run_msg_callback(py, &weak, msg))
+            }));
+        Ok(())
+    }
 }
 
 pub(crate) fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {

@@ -13,7 +13,7 @@ use pyo3::prelude::*;
 use pyo3::types::{PyBytes, PyList, PyTuple, PyWeakrefReference};
 use pyo3::PyTraverseError;
 
-use pyssl::{AlertDescription, BorrowedSslSocket, SniRequest, SslObject, WrapOptions};
+use pyssl::{AlertDescription, BorrowedSslSocket, SniRequest, SslObject, TlsMessage, WrapOptions};
 
 use crate::bio::PyMemoryBio;
 use crate::context::PySslContext;
@@ -55,6 +55,12 @@ pub(crate) struct PySslSocket {
     /// once the callback returns.
     sni_switch: Mutex<Option<Py<PySslContext>>>,
     in_sni: std::sync::atomic::AtomicBool,
+    /// The connection's identity in pyssl's message callbacks.
+    conn_id: pyssl::ConnectionId,
+    /// The exception a message callback raised during the running I/O
+    /// call (the last one), raised when the call returns (CPython's
+    /// `PySSLSocket.exc`).
+    pending_exc: Mutex<Option<PyErr>>,
 }
 
 thread_local! {
@@ -137,6 +143,52 @@ pub(crate) fn run_sni_callback(
     }
 }
 
+/// pyssl's message callback on a context whose Python `_msg_callback` is
+/// set: CPython's `_PySSL_msg_callback`, `_msg_callback(conn, direction,
+/// version, content_type, msg_type, data)`. An exception is stored on the
+/// connection and raised when its I/O call returns (the last one wins).
+pub(crate) fn run_msg_callback(py: Python<'_>, ctx: &Py<PyWeakrefReference>, msg: &TlsMessage<'_>) {
+    use pyo3::types::PyWeakrefMethods;
+    let Some(ctx_obj) = ctx.bind(py).upgrade() else {
+        return;
+    };
+    let Ok(ctx_ref) = ctx_obj.cast::<PySslContext>() else {
+        return;
+    };
+    let cb = ctx_ref.get().msg_callback(py);
+    if cb.is_none(py) {
+        return;
+    }
+    let sock = CURRENT.with(|c| {
+        c.borrow()
+            .iter()
+            .rev()
+            .find(|s| s.get().conn_id == msg.connection())
+            .map(|s| s.clone_ref(py))
+    });
+    let conn: Py<PyAny> = match &sock {
+        Some(s) => s.get().owner_or_self(s.bind(py)),
+        None => py.None(),
+    };
+    let args = (
+        conn,
+        msg.direction().as_str(),
+        msg.version(),
+        i32::from(msg.content_type()),
+        msg.msg_type(),
+        PyBytes::new(py, msg.data()),
+    );
+    if let Err(e) = cb.call1(py, args) {
+        match &sock {
+            Some(s) => {
+                let old = lock(&s.get().pending_exc).replace(e);
+                drop(old);
+            }
+            None => e.write_unraisable(py, Some(cb.bind(py))),
+        }
+    }
+}
+
 impl PySslSocket {
     fn base(
         ctx: &Bound<'_, PySslContext>,
@@ -149,6 +201,10 @@ impl PySslSocket {
             Some(o) if !o.is_none() => Some(PyWeakrefReference::new(o)?.unbind()),
             _ => None,
         };
+        let conn_id = match &conn {
+            Conn::Socket { tls, .. } => tls.connection_id(),
+            Conn::Bio { tls, .. } => lock(tls).connection_id(),
+        };
         Ok(PySslSocket {
             conn,
             context: Mutex::new(ctx.clone().unbind()),
@@ -157,6 +213,8 @@ impl PySslSocket {
             server_hostname,
             sni_switch: Mutex::new(None),
             in_sni: Default::default(),
+            conn_id,
+            pending_exc: Mutex::new(None),
         })
     }
 
@@ -213,12 +271,19 @@ impl PySslSocket {
         Py::new(py, Self::base(ctx, conn, server_side, hostname, owner)?)
     }
 
+    /// What CPython's callbacks pass as the connection: the owner, else
+    /// the Python socket (socket mode), else the `_SSLSocket`.
     fn owner_or_self(&self, me: &Bound<'_, PySslSocket>) -> Py<PyAny> {
         use pyo3::types::PyWeakrefMethods;
         let py = me.py();
+        let sock = match &self.conn {
+            Conn::Socket { sock, .. } => Some(sock),
+            Conn::Bio { .. } => None,
+        };
         lock(&self.owner)
             .as_ref()
             .and_then(|w| w.bind(py).upgrade())
+            .or_else(|| sock.and_then(|w| w.bind(py).upgrade()))
             .map(|o| o.unbind())
             .unwrap_or_else(|| me.clone().into_any().unbind())
     }
@@ -280,6 +345,19 @@ impl PySslSocket {
         slf: &Bound<'_, Self>,
         op: impl FnOnce(Target<'_>) -> pyssl::Result<R> + Send,
     ) -> PyResult<R> {
+        Self::io_then(slf, op, |_| true)
+    }
+
+    /// [`io`](Self::io), then CPython's `PySSL_ChainExceptions`: an
+    /// exception a message callback raised meanwhile is raised, or, when
+    /// the call failed, becomes the `__context__` of its error. On success
+    /// `raise_pending` decides (CPython keeps it for the `b""` read of a
+    /// close_notify, for the next call).
+    fn io_then<R: Send>(
+        slf: &Bound<'_, Self>,
+        op: impl FnOnce(Target<'_>) -> pyssl::Result<R> + Send,
+        raise_pending: impl FnOnce(&R) -> bool,
+    ) -> PyResult<R> {
         let py = slf.py();
         let this = slf.get();
         let _current = Current::enter(slf);
@@ -296,7 +374,19 @@ impl PySslSocket {
                 None => return Err(PyValueError::new_err("re-entrant call")),
             },
         };
-        r.map_err(|e| to_pyerr(py, e))
+        let r = r.map_err(|e| to_pyerr(py, e));
+        if matches!(&r, Ok(v) if !raise_pending(v)) {
+            return r;
+        }
+        let pending = lock(&this.pending_exc).take();
+        match (r, pending) {
+            (r, None) => r,
+            (Ok(_), Some(exc)) => Err(exc),
+            (Err(e), Some(exc)) => {
+                e.set_context(py, Some(exc));
+                Err(e)
+            }
+        }
     }
 }
 
@@ -378,10 +468,14 @@ impl PySslSocket {
                 let mut buf = vec![0u8; len];
                 let n = {
                     let b = &mut buf;
-                    Self::io(slf, |x| match x {
-                        Target::Socket(t, fd, timeout) => t.read_into(fd, b, timeout),
-                        Target::Bio(o) => o.read_into(b),
-                    })?
+                    Self::io_then(
+                        slf,
+                        |x| match x {
+                            Target::Socket(t, fd, timeout) => t.read_into(fd, b, timeout),
+                            Target::Bio(o) => o.read_into(b),
+                        },
+                        |n| *n != 0,
+                    )?
                 };
                 Ok(PyBytes::new(py, &buf[..n]).into_any())
             }
@@ -401,10 +495,14 @@ impl PySslSocket {
                 }
                 let got = {
                     let dest = &mut raw.as_mut_slice()[..n];
-                    Self::io(slf, |x| match x {
-                        Target::Socket(t, fd, timeout) => t.read_into(fd, dest, timeout),
-                        Target::Bio(o) => o.read_into(dest),
-                    })?
+                    Self::io_then(
+                        slf,
+                        |x| match x {
+                            Target::Socket(t, fd, timeout) => t.read_into(fd, dest, timeout),
+                            Target::Bio(o) => o.read_into(dest),
+                        },
+                        |n| *n != 0,
+                    )?
                 };
                 Ok(got.into_pyobject(py)?.into_any())
             }
