@@ -16,6 +16,7 @@ mod dh;
 mod faults;
 mod handshake;
 mod interop;
+mod psk;
 mod sslobject;
 mod stress;
 mod support;
