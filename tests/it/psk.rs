@@ -221,19 +221,19 @@ fn run_pyssl(case: &Value) -> Value {
     // output goes to the other.
     let mut res: [Option<Value>; 2] = [None, None];
     for _ in 0..20 {
-        for i in 0..2 {
+        for (i, slot) in res.iter_mut().enumerate() {
             let (o, out, peer_in) = if i == 0 {
                 (&mut c, &co, &si)
             } else {
                 (&mut s, &so, &ci)
             };
-            if res[i].is_none() {
+            if slot.is_none() {
                 match o.do_handshake() {
                     Ok(()) => {
-                        res[i] = Some(json!({"ok": [o.version(), o.cipher().map(|c| c.name)]}))
+                        *slot = Some(json!({"ok": [o.version(), o.cipher().map(|c| c.name)]}))
                     }
                     Err(e) if e.ssl_kind() == Some(SslErrorKind::WantRead) => {}
-                    Err(e) => res[i] = Some(err_json(&e)),
+                    Err(e) => *slot = Some(err_json(&e)),
                 }
             }
             let d = out.read(None).unwrap();

@@ -24,6 +24,8 @@ pub(crate) struct PySslContext {
     /// The Python `sni_callback` (pyssl's callback reaches it through a
     /// weak reference to this object, so the GC sees every cycle).
     sni_callback: Mutex<Option<Py<PyAny>>>,
+    /// The Python PSK callbacks (reached the same way).
+    pub(crate) psk: crate::psk::PskCallbacks,
 }
 
 fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
@@ -58,6 +60,7 @@ impl PySslContext {
         Ok(PySslContext {
             inner,
             sni_callback: Mutex::new(None),
+            psk: Default::default(),
         })
     }
 
@@ -67,11 +70,13 @@ impl PySslContext {
                 visit.call(cb)?;
             }
         }
+        self.psk.traverse(&visit)?;
         Ok(())
     }
 
     fn __clear__(&self) {
         lock(&self.sni_callback).take();
+        self.psk.clear();
     }
 
     #[getter]
@@ -475,6 +480,24 @@ impl PySslContext {
             owner,
             session,
         )
+    }
+
+    // TLS-PSK (see psk.rs); like CPython's, without a docstring.
+    #[pyo3(signature = (callback), text_signature = "($self, /, callback)")]
+    fn set_psk_client_callback(slf: &Bound<'_, Self>, callback: &Bound<'_, PyAny>) -> PyResult<()> {
+        crate::psk::set_client(slf, callback)
+    }
+
+    #[pyo3(
+        signature = (callback, identity_hint=None),
+        text_signature = "($self, /, callback, identity_hint=None)"
+    )]
+    fn set_psk_server_callback(
+        slf: &Bound<'_, Self>,
+        callback: &Bound<'_, PyAny>,
+        identity_hint: Option<&Bound<'_, PyAny>>,
+    ) -> PyResult<()> {
+        crate::psk::set_server(slf, callback, identity_hint)
     }
 }
 

@@ -225,6 +225,7 @@ impl PySslSocket {
 
     /// The Python socket (socket mode), or the error CPython raises when
     /// it is gone or closed.
+    #[allow(clippy::type_complexity)]
     fn socket<'py>(
         &self,
         py: Python<'py>,
