@@ -1034,11 +1034,12 @@ impl SslContext {
     ///
     /// The handshake is aborted (OpenSSL gets no key: `SSLError` `[SSL:
     /// PSK_IDENTITY_NOT_FOUND] psk identity not found` on TLS 1.2) when the
-    /// callback returns `Err(PskError)`, an empty key, an identity of 256
-    /// bytes or more, or a key longer than OpenSSL's buffer (512 bytes on
-    /// OpenSSL 3, `PSK_MAX_PSK_LEN`); when the hint is not UTF-8 (the
-    /// callback is not called); and when the callback panics, the panic
-    /// being resumed from the handshake call once OpenSSL has returned.
+    /// callback returns `Err(PskError)`, an empty key, an identity of
+    /// `PSK_MAX_IDENTITY_LEN` bytes or more (256 on OpenSSL 3, 128 on
+    /// 1.1.1), or a key longer than `PSK_MAX_PSK_LEN` (512; 256 on 1.1.1);
+    /// when the hint is not UTF-8 (the callback is not called); and when
+    /// the callback panics, the panic being resumed from the handshake call
+    /// once OpenSSL has returned.
     /// A wrong key fails later, as a bad record MAC (TLS 1.2) or a binder
     /// that does not verify (TLS 1.3) on the server.
     ///
@@ -1101,10 +1102,10 @@ impl SslContext {
     /// The handshake is aborted (on TLS 1.2: `SSLError` `[SSL:
     /// PSK_IDENTITY_NOT_FOUND] psk identity not found` here, an
     /// `unknown_psk_identity` alert to the client) when the callback
-    /// returns `Err(PskError)`, an empty key or a key longer than OpenSSL's
-    /// buffer (512 bytes on OpenSSL 3); when the identity is not UTF-8
-    /// (the callback is not called); and when the callback panics, the
-    /// panic being resumed from the handshake call once OpenSSL has
+    /// returns `Err(PskError)`, an empty key or a key longer than
+    /// `PSK_MAX_PSK_LEN` (512 bytes; 256 on 1.1.1); when the identity is not
+    /// UTF-8 (the callback is not called); and when the callback panics,
+    /// the panic being resumed from the handshake call once OpenSSL has
     /// returned. On TLS 1.3 a refused key makes OpenSSL go on without the
     /// PSK (a certificate handshake, which fails without a certificate).
     ///
@@ -1112,7 +1113,8 @@ impl SslContext {
     /// then ignored). Refused on a `PROTOCOL_TLS_CLIENT` context with
     /// `SSLError("Cannot add PSK server callback to a PROTOCOL_TLS_CLIENT
     /// context")`, after `ValueError("embedded null character")` for a
-    /// hint with a NUL; a hint OpenSSL refuses (more than 256 bytes) is
+    /// hint with a NUL; a hint OpenSSL refuses (longer than
+    /// `PSK_MAX_IDENTITY_LEN`: 256 bytes, 128 on 1.1.1) is
     /// `ValueError("failed to set identity hint")` and leaves the callback
     /// as it was.
     ///
