@@ -108,7 +108,7 @@ fn main() {
     }
 
     let err_h = find_err_headers(&includes);
-    fs::write(out.join("err_data.rs"), error_tables(&err_h)).expect("write err_data.rs");
+    fs::write(out.join("err_data.rs"), error_tables(&err_h, version)).expect("write err_data.rs");
     oids::generate(&includes, &out.join("oids.rs")).expect("generate oids.rs");
 }
 
@@ -211,9 +211,19 @@ fn parse_int(v: &str) -> Option<i64> {
     }
 }
 
+/// Reasons the linked headers define but CPython's own table
+/// (`Modules/_ssl_data_300.h` of 3.13) lacks: CPython shows them with
+/// `reason` `None` and the message `[SSL] <text>`. (library, reason, from
+/// OPENSSL_VERSION_NUMBER). Found by receiving every `AlertDescription`
+/// (sent from an SNI callback) under CPython 3.13.0 on OpenSSL 3.0: only
+/// `unknown_psk_identity`, the alert a TLS-PSK server sends when its
+/// callback has no key.
+const ABSENT_FROM_CPYTHON: &[(&str, &str, u64)] =
+    &[("SSL", "TLSV1_ALERT_UNKNOWN_PSK_IDENTITY", 0x3000_0000)];
+
 /// The library table (`ERR_LIB_<NAME>` → `"<NAME>"`) and the reason table
 /// (`(lib, <LIB>_R_<NAME>)` → `"<NAME>"`), as Rust source.
-fn error_tables(headers: &[PathBuf]) -> String {
+fn error_tables(headers: &[PathBuf], version: u64) -> String {
     let mut libs: Vec<(i64, String)> = Vec::new();
     let mut all: Vec<(String, String)> = Vec::new();
     for h in headers {
@@ -242,7 +252,12 @@ fn error_tables(headers: &[PathBuf]) -> String {
         for (lib_code, lib) in &by_len {
             let prefix = format!("{lib}_R_");
             if let Some(reason) = name.strip_prefix(&prefix) {
-                reasons.push((*lib_code, code, reason.to_string()));
+                let absent = ABSENT_FROM_CPYTHON
+                    .iter()
+                    .any(|(l, r, from)| l == lib && *r == reason && version >= *from);
+                if !absent {
+                    reasons.push((*lib_code, code, reason.to_string()));
+                }
                 break;
             }
         }

@@ -10,7 +10,7 @@ use crate::error::{Error, Result, SslError, TypeError, UnicodeError};
 use crate::hostname;
 use crate::message::TlsMessage;
 use crate::socket::{SslSocket, WrapOptions};
-use crate::sys::callbacks::{MsgHook, SniCall, SniHook};
+use crate::sys::callbacks::{MsgHook, PskClientHook, PskServerHook, SniCall, SniHook};
 use crate::sys::conn::Conn;
 use crate::sys::ctx::{Ctx, Method, PasswordSource};
 
@@ -247,6 +247,25 @@ impl SniRequest<'_, '_> {
     }
 }
 
+/// What a PSK callback returns to refuse: the handshake is aborted, as when
+/// a Python PSK callback raises or returns something unusable (OpenSSL gets
+/// no key). The client then fails with `PSK_IDENTITY_NOT_FOUND` and sends a
+/// `handshake_failure` alert on TLS 1.2; a TLS 1.2 server fails with
+/// `PSK_IDENTITY_NOT_FOUND` and sends `unknown_psk_identity`; a TLS 1.3
+/// server ignores the key and goes on with a certificate handshake.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[doc(alias = "set_psk_client_callback")]
+#[doc(alias = "set_psk_server_callback")]
+pub struct PskError;
+
+impl std::fmt::Display for PskError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("the PSK callback refused the handshake")
+    }
+}
+
+impl std::error::Error for PskError {}
+
 /// A TLS alert number: what an SNI callback returns to abort the handshake.
 /// Python's `AlertDescription`, with every member and value.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -461,7 +480,9 @@ impl SslContext {
     /// OP_CIPHER_SERVER_PREFERENCE` (plus OpenSSL's own defaults); the
     /// cipher string [`DEFAULT_CIPHERS`]; minimum version TLS 1.2 for the
     /// `PROTOCOL_TLS*` protocols; `VERIFY_X509_TRUSTED_FIRST`; host flag
-    /// `NO_PARTIAL_WILDCARDS`; session id context `"Python"`.
+    /// `NO_PARTIAL_WILDCARDS`. (The session id context `"Python"` is set
+    /// on server-side connections only, as CPython 3.13 does since
+    /// gh-105293: on a client it breaks TLS 1.3 PSK handshakes.)
     #[doc(alias = "SSLContext")]
     pub fn new(protocol: Protocol) -> Result<SslContext> {
         let method = match protocol {
@@ -510,7 +531,6 @@ impl SslContext {
             )));
         }
         ctx.set_mode(crate::sys::ffi::SSL_MODE_RELEASE_BUFFERS);
-        ctx.set_session_id_context(b"Python\0");
         ctx.set_verify_flags(ctx.verify_flags() | VerifyFlags::X509_TRUSTED_FIRST.bits())?;
         ctx.set_hostflags(HOSTFLAG_NO_PARTIAL_WILDCARDS);
         ctx.set_post_handshake_auth(false);
@@ -1047,6 +1067,168 @@ impl SslContext {
         self.inner.ctx.has_msg_hook()
     }
 
+    /// `set_psk_client_callback(callback)`: TLS-PSK on a client (TLS 1.2
+    /// with a `PSK` cipher suite, and TLS 1.3). OpenSSL calls `callback`
+    /// during the handshake with the server's identity hint (`None` when
+    /// the server sent none or an empty one, always `None` on TLS 1.3); it
+    /// returns `(identity, psk)`. The identity is bytes (a Python `str` is
+    /// its UTF-8; `"name".into()` makes one), `None` sends an empty
+    /// identity (which OpenSSL refuses on TLS 1.3), and it ends at its
+    /// first NUL byte.
+    ///
+    /// The handshake is aborted (OpenSSL gets no key: `SSLError` `[SSL:
+    /// PSK_IDENTITY_NOT_FOUND] psk identity not found` on TLS 1.2) when the
+    /// callback returns `Err(PskError)`, an empty key, an identity of
+    /// `PSK_MAX_IDENTITY_LEN` bytes or more (256 on OpenSSL 3, 128 on
+    /// 1.1.1), or a key longer than `PSK_MAX_PSK_LEN` (512; 256 on 1.1.1);
+    /// when the hint is not UTF-8 (the callback is not called); and when
+    /// the callback panics, the panic being resumed from the handshake call
+    /// once OpenSSL has returned.
+    /// A wrong key fails later, as a bad record MAC (TLS 1.2) or a binder
+    /// that does not verify (TLS 1.3) on the server.
+    ///
+    /// `None` removes the callback. Connections take the callback's
+    /// presence when they are created (`SSL_new`) and call the context's
+    /// current one. Refused on a `PROTOCOL_TLS_SERVER` context with
+    /// `SSLError("Cannot add PSK client callback to a PROTOCOL_TLS_SERVER
+    /// context")`.
+    ///
+    /// ```
+    /// # fn main() -> pyssl::Result<()> {
+    /// use pyssl::{Protocol, SslContext};
+    /// let ctx = SslContext::new(Protocol::TlsClient)?;
+    /// ctx.set_psk_client_callback(Some(|_hint: Option<&str>| {
+    ///     Ok((Some("client-identity".into()), vec![0xde, 0xad, 0xbe, 0xef]))
+    /// }))?;
+    /// # Ok(()) }
+    /// ```
+    #[doc(alias = "psk_client_callback")]
+    #[doc(alias = "TLS-PSK")]
+    pub fn set_psk_client_callback<F>(&self, callback: Option<F>) -> Result<()>
+    where
+        F: Fn(Option<&str>) -> std::result::Result<(Option<Vec<u8>>, Vec<u8>), PskError>
+            + Send
+            + Sync
+            + 'static,
+    {
+        if self.inner.protocol == Protocol::TlsServer {
+            return Err(Error::Ssl(SslError::text(
+                "Cannot add PSK client callback to a PROTOCOL_TLS_SERVER context",
+            )));
+        }
+        let hook: Option<Arc<PskClientHook>> = callback.map(|f| {
+            let hook: Arc<PskClientHook> = Arc::new(move |hint: Option<&str>| {
+                f(hint).ok().map(|(id, psk)| (id.unwrap_or_default(), psk))
+            });
+            hook
+        });
+        self.install_psk_client(hook)
+    }
+
+    #[cfg(has_psk)]
+    fn install_psk_client(&self, hook: Option<Arc<PskClientHook>>) -> Result<()> {
+        let _st = self.write();
+        self.inner.ctx.set_psk_client_hook(hook);
+        Ok(())
+    }
+
+    #[cfg(not(has_psk))]
+    fn install_psk_client(&self, _hook: Option<Arc<PskClientHook>>) -> Result<()> {
+        Err(no_psk())
+    }
+
+    /// `set_psk_server_callback(callback, identity_hint=None)`: TLS-PSK on
+    /// a server. OpenSSL calls `callback` during the handshake with the
+    /// client's identity (`None` when it is empty) and uses the key it
+    /// returns. `identity_hint` is sent to TLS 1.2 clients (TLS 1.3 has
+    /// none).
+    ///
+    /// The handshake is aborted (on TLS 1.2: `SSLError` `[SSL:
+    /// PSK_IDENTITY_NOT_FOUND] psk identity not found` here, an
+    /// `unknown_psk_identity` alert to the client) when the callback
+    /// returns `Err(PskError)`, an empty key or a key longer than
+    /// `PSK_MAX_PSK_LEN` (512 bytes; 256 on 1.1.1); when the identity is not
+    /// UTF-8 (the callback is not called); and when the callback panics,
+    /// the panic being resumed from the handshake call once OpenSSL has
+    /// returned. On TLS 1.3 a refused key makes OpenSSL go on without the
+    /// PSK (a certificate handshake, which fails without a certificate).
+    ///
+    /// `None` removes the callback and clears the hint (`identity_hint` is
+    /// then ignored). Refused on a `PROTOCOL_TLS_CLIENT` context with
+    /// `SSLError("Cannot add PSK server callback to a PROTOCOL_TLS_CLIENT
+    /// context")`, after `ValueError("embedded null character")` for a
+    /// hint with a NUL; a hint OpenSSL refuses (longer than
+    /// `PSK_MAX_IDENTITY_LEN`: 256 bytes, 128 on 1.1.1) is
+    /// `ValueError("failed to set identity hint")` and leaves the callback
+    /// as it was.
+    ///
+    /// ```
+    /// # fn main() -> pyssl::Result<()> {
+    /// use pyssl::{Protocol, PskError, SslContext};
+    /// let ctx = SslContext::new(Protocol::TlsServer)?;
+    /// ctx.set_psk_server_callback(
+    ///     Some(|identity: Option<&str>| match identity {
+    ///         Some("client-identity") => Ok(vec![0xde, 0xad, 0xbe, 0xef]),
+    ///         _ => Err(PskError),
+    ///     }),
+    ///     Some("identity-hint"),
+    /// )?;
+    /// # Ok(()) }
+    /// ```
+    #[doc(alias = "psk_server_callback")]
+    #[doc(alias = "identity_hint")]
+    #[doc(alias = "TLS-PSK")]
+    pub fn set_psk_server_callback<F>(
+        &self,
+        callback: Option<F>,
+        identity_hint: Option<&str>,
+    ) -> Result<()>
+    where
+        F: Fn(Option<&str>) -> std::result::Result<Vec<u8>, PskError> + Send + Sync + 'static,
+    {
+        let hint = match identity_hint {
+            Some(h) => Some(
+                std::ffi::CString::new(h).map_err(|_| Error::value("embedded null character"))?,
+            ),
+            None => None,
+        };
+        if self.inner.protocol == Protocol::TlsClient {
+            return Err(Error::Ssl(SslError::text(
+                "Cannot add PSK server callback to a PROTOCOL_TLS_CLIENT context",
+            )));
+        }
+        let hook: Option<Arc<PskServerHook>> = callback.map(|f| {
+            let hook: Arc<PskServerHook> = Arc::new(move |identity: Option<&str>| f(identity).ok());
+            hook
+        });
+        // CPython clears the hint with the callback.
+        let hint = if hook.is_some() { hint } else { None };
+        self.install_psk_server(hook, hint.as_deref())
+    }
+
+    #[cfg(has_psk)]
+    fn install_psk_server(
+        &self,
+        hook: Option<Arc<PskServerHook>>,
+        hint: Option<&std::ffi::CStr>,
+    ) -> Result<()> {
+        let _st = self.write();
+        if !self.inner.ctx.set_psk_identity_hint(hint) {
+            return Err(Error::value("failed to set identity hint"));
+        }
+        self.inner.ctx.set_psk_server_hook(hook);
+        Ok(())
+    }
+
+    #[cfg(not(has_psk))]
+    fn install_psk_server(
+        &self,
+        _hook: Option<Arc<PskServerHook>>,
+        _hint: Option<&std::ffi::CStr>,
+    ) -> Result<()> {
+        Err(no_psk())
+    }
+
     /// `keylog_filename`: where TLS secrets are logged (NSS key log
     /// format), `None` when off.
     pub fn keylog_filename(&self) -> Option<std::path::PathBuf> {
@@ -1138,6 +1320,10 @@ impl SslContext {
         }
         let st = self.read();
         let mut conn = Conn::new(&self.inner.ctx, st.hostflags)?;
+        if server_side {
+            // CPython's newPySSLSocket: server side only (gh-105293).
+            conn.set_session_id_context(b"Python\0");
+        }
         attach(&mut conn)?;
         if st.post_handshake_auth {
             conn.enable_post_handshake_auth(server_side);
@@ -1160,6 +1346,13 @@ impl std::fmt::Debug for SslContext {
             .field("verify_mode", &self.verify_mode())
             .finish_non_exhaustive()
     }
+}
+
+/// What the PSK setters return when the linked OpenSSL has no PSK support
+/// (CPython raises `NotImplementedError` with this text there).
+#[cfg(not(has_psk))]
+fn no_psk() -> Error {
+    Error::value("TLS-PSK is not available on this OpenSSL build")
 }
 
 /// `create_default_context(purpose, cafile=None, capath=None,

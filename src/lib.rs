@@ -68,7 +68,7 @@ pub use cert::{DistinguishedName, GeneralName, NameAttribute, PeerCert, Rdn};
 pub use certificate::{Certificate, Encoding};
 pub use context::{
     create_default_context, AlertDescription, CaData, CertStoreStats, CipherDetails, Password,
-    SniRequest, SslContext, DEFAULT_CIPHERS,
+    PskError, SniRequest, SslContext, DEFAULT_CIPHERS,
 };
 pub use enums::{Options, Protocol, Purpose, TlsVersion, VerifyFlags, VerifyMode};
 pub use error::{

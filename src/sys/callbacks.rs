@@ -25,6 +25,16 @@ pub(crate) type SniHook = dyn Fn(&mut SniCall<'_>) -> SniOutcome + Send + Sync;
 
 /// The message callback a context runs (`_msg_callback`).
 pub(crate) type MsgHook = dyn Fn(&TlsMessage<'_>) + Send + Sync;
+/// The PSK client handler a context runs (`set_psk_client_callback`): it
+/// receives the server's identity hint (`None` when absent or empty) and
+/// returns the identity (bytes, empty for none) and the key, or `None` to
+/// abort the handshake.
+pub(crate) type PskClientHook = dyn Fn(Option<&str>) -> Option<(Vec<u8>, Vec<u8>)> + Send + Sync;
+
+/// The PSK server handler a context runs (`set_psk_server_callback`): it
+/// receives the client's identity (`None` when empty) and returns the key,
+/// or `None` to abort the handshake.
+pub(crate) type PskServerHook = dyn Fn(Option<&str>) -> Option<Vec<u8>> + Send + Sync;
 
 /// Per-connection state reachable from callbacks (the `SSL`'s ex_data).
 #[derive(Default)]
@@ -482,4 +492,151 @@ unsafe extern "C" fn msg_cb(
             st.stash(p);
         }
     }
+}
+
+/// Installs or removes the PSK client callback on a context
+/// (`SSL_CTX_set_psk_client_callback`; `SSL_new` copies it into each
+/// connection, as in CPython).
+#[cfg(has_psk)]
+pub(crate) fn install_psk_client(ctx: *mut sys::SSL_CTX, on: bool) {
+    let cb: Option<ffi::PskClientCb> = if on { Some(psk_client_cb) } else { None };
+    // SAFETY: valid SSL_CTX; the callback finds its handler through ex_data.
+    unsafe { ffi::set_psk_client_callback(ctx, cb) };
+}
+
+/// Installs or removes the PSK server callback on a context.
+#[cfg(has_psk)]
+pub(crate) fn install_psk_server(ctx: *mut sys::SSL_CTX, on: bool) {
+    let cb: Option<ffi::PskServerCb> = if on { Some(psk_server_cb) } else { None };
+    // SAFETY: valid SSL_CTX; the callback finds its handler through ex_data.
+    unsafe { ffi::set_psk_server_callback(ctx, cb) };
+}
+
+/// A C string from OpenSSL as CPython passes it to a PSK callback: `None`
+/// for NULL or empty, `Err` when it is not UTF-8 (CPython's decode fails;
+/// the handshake is aborted without calling the callback).
+///
+/// # Safety
+/// `p` must be NULL or a NUL-terminated string valid for `'a`.
+#[cfg(has_psk)]
+unsafe fn psk_text<'a>(p: *const c_char) -> Result<Option<&'a str>, ()> {
+    if p.is_null() {
+        return Ok(None);
+    }
+    // SAFETY: guaranteed by the caller.
+    let bytes = unsafe { std::ffi::CStr::from_ptr(p) }.to_bytes();
+    if bytes.is_empty() {
+        return Ok(None);
+    }
+    std::str::from_utf8(bytes).map(Some).map_err(|_| ())
+}
+
+/// Overwrites a key once it has been handed to OpenSSL.
+#[cfg(has_psk)]
+fn wipe(buf: &mut [u8]) {
+    for b in buf.iter_mut() {
+        // SAFETY: `b` is a valid, exclusive reference; the volatile write
+        // keeps the compiler from dropping the wipe.
+        unsafe { std::ptr::write_volatile(b, 0) };
+    }
+}
+
+/// CPython's `psk_client_callback`: the handler's identity and key are
+/// copied into OpenSSL's buffers; an identity that does not fit with its
+/// NUL (`len + 1 > max_identity_len`) or a key longer than `max_psk_len`
+/// fails, as a handler's refusal or panic does: 0 (no key) aborts the
+/// handshake.
+#[cfg(has_psk)]
+unsafe extern "C" fn psk_client_cb(
+    ssl: *mut sys::SSL,
+    hint: *const c_char,
+    identity: *mut c_char,
+    max_identity_len: c_uint,
+    psk: *mut c_uchar,
+    max_psk_len: c_uint,
+) -> c_uint {
+    // SAFETY: live SSL from OpenSSL; see hooks_of / state_of.
+    let (hooks, state) = unsafe { (hooks_of(sys::SSL_get_SSL_CTX(ssl)), state_of(ssl)) };
+    let hook = hooks.and_then(|h| h.psk_client.read().ok().and_then(|g| g.clone()));
+    let Some(hook) = hook else {
+        return 0;
+    };
+    // SAFETY: OpenSSL passes NULL or the session's NUL-terminated hint.
+    let Ok(hint) = (unsafe { psk_text(hint) }) else {
+        return 0;
+    };
+    let (id, mut key) = match catch_unwind(AssertUnwindSafe(|| hook(hint))) {
+        Ok(Some(v)) => v,
+        Ok(None) => return 0,
+        Err(p) => {
+            if let Some(st) = state {
+                st.stash(p);
+            }
+            return 0;
+        }
+    };
+    let max_id = usize::try_from(max_identity_len).unwrap_or(0);
+    let max_psk = usize::try_from(max_psk_len).unwrap_or(0);
+    let fits = id.len() < max_id && key.len() <= max_psk;
+    let n = match c_uint::try_from(key.len()) {
+        Ok(n) if fits && !identity.is_null() && !psk.is_null() => n,
+        _ => {
+            wipe(&mut key);
+            return 0;
+        }
+    };
+    // SAFETY: OpenSSL's identity buffer holds `max_identity_len` + 1 bytes
+    // and its key buffer `max_psk_len`; both lengths were checked above and
+    // the identity gets its NUL within the bound.
+    unsafe {
+        std::ptr::copy_nonoverlapping(id.as_ptr(), identity.cast::<u8>(), id.len());
+        *identity.add(id.len()) = 0;
+        std::ptr::copy_nonoverlapping(key.as_ptr(), psk, key.len());
+    }
+    wipe(&mut key);
+    n
+}
+
+/// CPython's `psk_server_callback`: the handler's key for the client's
+/// identity, copied into OpenSSL's buffer; a key longer than
+/// `max_psk_len`, a refusal or a panic gives 0 (no key).
+#[cfg(has_psk)]
+unsafe extern "C" fn psk_server_cb(
+    ssl: *mut sys::SSL,
+    identity: *const c_char,
+    psk: *mut c_uchar,
+    max_psk_len: c_uint,
+) -> c_uint {
+    // SAFETY: live SSL from OpenSSL; see hooks_of / state_of.
+    let (hooks, state) = unsafe { (hooks_of(sys::SSL_get_SSL_CTX(ssl)), state_of(ssl)) };
+    let hook = hooks.and_then(|h| h.psk_server.read().ok().and_then(|g| g.clone()));
+    let Some(hook) = hook else {
+        return 0;
+    };
+    // SAFETY: OpenSSL passes NULL or the NUL-terminated identity it read.
+    let Ok(identity) = (unsafe { psk_text(identity) }) else {
+        return 0;
+    };
+    let mut key = match catch_unwind(AssertUnwindSafe(|| hook(identity))) {
+        Ok(Some(k)) => k,
+        Ok(None) => return 0,
+        Err(p) => {
+            if let Some(st) = state {
+                st.stash(p);
+            }
+            return 0;
+        }
+    };
+    let max_psk = usize::try_from(max_psk_len).unwrap_or(0);
+    let n = match c_uint::try_from(key.len()) {
+        Ok(n) if key.len() <= max_psk && !psk.is_null() => n,
+        _ => {
+            wipe(&mut key);
+            return 0;
+        }
+    };
+    // SAFETY: OpenSSL's key buffer holds `max_psk_len` bytes (checked).
+    unsafe { std::ptr::copy_nonoverlapping(key.as_ptr(), psk, key.len()) };
+    wipe(&mut key);
+    n
 }

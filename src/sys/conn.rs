@@ -154,6 +154,14 @@ impl Conn {
         }
     }
 
+    /// `SSL_set_session_id_context`.
+    pub(crate) fn set_session_id_context(&mut self, sid: &[u8]) {
+        let len = libc::c_uint::try_from(sid.len()).unwrap_or(0);
+        // SAFETY: valid SSL; OpenSSL copies `len` bytes from `sid` (at most
+        // SSL_MAX_SID_CTX_LENGTH, else it refuses and copies nothing).
+        unsafe { ffi::SSL_set_session_id_context(self.as_ptr(), sid.as_ptr(), len) };
+    }
+
     /// `SSL_set_connect_state` / `SSL_set_accept_state`.
     pub(crate) fn set_role(&mut self, server: bool) {
         // SAFETY: valid SSL.

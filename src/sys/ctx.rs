@@ -15,7 +15,7 @@ use std::sync::{Arc, RwLock};
 use libc::{c_int, c_long, c_void};
 use openssl_sys as sys;
 
-use super::callbacks::{self, MsgHook, SniHook};
+use super::callbacks::{self, MsgHook, PskClientHook, PskServerHook, SniHook};
 use super::err;
 use super::ffi;
 use crate::error::{Error, OsError, ValueError};
@@ -57,6 +57,12 @@ pub(crate) struct Hooks {
     pub(crate) sni: RwLock<Option<Arc<SniHook>>>,
     /// The message callback (`_msg_callback`).
     pub(crate) msg: RwLock<Option<Arc<MsgHook>>>,
+    /// The PSK client handler (`set_psk_client_callback`).
+    #[cfg_attr(not(has_psk), allow(dead_code))]
+    pub(crate) psk_client: RwLock<Option<Arc<PskClientHook>>>,
+    /// The PSK server handler (`set_psk_server_callback`).
+    #[cfg_attr(not(has_psk), allow(dead_code))]
+    pub(crate) psk_server: RwLock<Option<Arc<PskServerHook>>>,
     /// The key log file (`keylog_filename`), appended to by the keylog
     /// callback.
     pub(crate) keylog: std::sync::Mutex<Option<std::fs::File>>,
@@ -298,13 +304,6 @@ impl Ctx {
         unsafe { sys::SSL_CTX_set_post_handshake_auth(self.as_ptr(), c_int::from(on)) }
     }
 
-    /// `SSL_CTX_set_session_id_context`.
-    pub(crate) fn set_session_id_context(&self, sid: &[u8]) {
-        let len = libc::c_uint::try_from(sid.len()).unwrap_or(0);
-        // SAFETY: valid SSL_CTX; OpenSSL copies `len` bytes from `sid`.
-        unsafe { sys::SSL_CTX_set_session_id_context(self.as_ptr(), sid.as_ptr(), len) };
-    }
-
     /// `SSL_CTX_set_cipher_list`; false when no cipher can be selected (the
     /// queue is cleared).
     pub(crate) fn set_cipher_list(&self, list: &CStr) -> bool {
@@ -380,6 +379,41 @@ impl Ctx {
     /// Whether a message callback is installed.
     pub(crate) fn has_msg_hook(&self) -> bool {
         self.hooks.msg.read().map(|g| g.is_some()).unwrap_or(false)
+    }
+
+    /// Installs (or removes) the PSK client handler.
+    #[cfg(has_psk)]
+    pub(crate) fn set_psk_client_hook(&self, hook: Option<Arc<PskClientHook>>) {
+        let on = hook.is_some();
+        if let Ok(mut s) = self.hooks.psk_client.write() {
+            *s = hook;
+        }
+        callbacks::install_psk_client(self.as_ptr(), on);
+    }
+
+    /// Installs (or removes) the PSK server handler.
+    #[cfg(has_psk)]
+    pub(crate) fn set_psk_server_hook(&self, hook: Option<Arc<PskServerHook>>) {
+        let on = hook.is_some();
+        if let Ok(mut s) = self.hooks.psk_server.write() {
+            *s = hook;
+        }
+        callbacks::install_psk_server(self.as_ptr(), on);
+    }
+
+    /// `SSL_CTX_use_psk_identity_hint`: the hint a TLS 1.2 server sends
+    /// (`None` clears it). False when OpenSSL refuses it (longer than
+    /// `PSK_MAX_IDENTITY_LEN`).
+    #[cfg(has_psk)]
+    pub(crate) fn set_psk_identity_hint(&self, hint: Option<&CStr>) -> bool {
+        let p = hint.map_or(ptr::null(), CStr::as_ptr);
+        // SAFETY: valid SSL_CTX; NULL or a NUL-terminated string, which
+        // OpenSSL copies.
+        let ok = unsafe { ffi::SSL_CTX_use_psk_identity_hint(self.as_ptr(), p) } == 1;
+        if !ok {
+            err::clear();
+        }
+        ok
     }
 
     /// `SSL_CTX_set1_groups` with a single group named by its short name

@@ -20,6 +20,11 @@ pub(crate) type VerifyCallback = Option<unsafe extern "C" fn(c_int, *mut X509_ST
 
 extern "C" {
     pub(crate) fn SSL_get1_session(ssl: *const SSL) -> *mut SSL_SESSION;
+    pub(crate) fn SSL_set_session_id_context(
+        ssl: *mut SSL,
+        sid_ctx: *const c_uchar,
+        sid_ctx_len: c_uint,
+    ) -> c_int;
     pub(crate) fn SSL_set_fd(ssl: *mut SSL, fd: c_int) -> c_int;
     pub(crate) fn BIO_up_ref(bio: *mut BIO) -> c_int;
     pub(crate) fn BIO_free(bio: *mut BIO) -> c_int;
@@ -150,4 +155,30 @@ extern "C" {
     pub(crate) fn set_alpn_select_cb(ctx: *mut SSL_CTX, cb: Option<AlpnSelectCb>, arg: *mut c_void);
     #[link_name = "SSL_CTX_set_verify"]
     pub(crate) fn SSL_CTX_set_verify_raw(ctx: *mut SSL_CTX, mode: c_int, cb: VerifyCallback);
+}
+
+/// `SSL_psk_client_cb_func`: `(ssl, hint, identity, max_identity_len, psk,
+/// max_psk_len) -> psk_len`.
+#[cfg(has_psk)]
+pub(crate) type PskClientCb = unsafe extern "C" fn(
+    *mut SSL,
+    *const c_char,
+    *mut c_char,
+    c_uint,
+    *mut c_uchar,
+    c_uint,
+) -> c_uint;
+
+/// `SSL_psk_server_cb_func`: `(ssl, identity, psk, max_psk_len) -> psk_len`.
+#[cfg(has_psk)]
+pub(crate) type PskServerCb =
+    unsafe extern "C" fn(*mut SSL, *const c_char, *mut c_uchar, c_uint) -> c_uint;
+
+#[cfg(has_psk)]
+extern "C" {
+    #[link_name = "SSL_CTX_set_psk_client_callback"]
+    pub(crate) fn set_psk_client_callback(ctx: *mut SSL_CTX, cb: Option<PskClientCb>);
+    #[link_name = "SSL_CTX_set_psk_server_callback"]
+    pub(crate) fn set_psk_server_callback(ctx: *mut SSL_CTX, cb: Option<PskServerCb>);
+    pub(crate) fn SSL_CTX_use_psk_identity_hint(ctx: *mut SSL_CTX, hint: *const c_char) -> c_int;
 }

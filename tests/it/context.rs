@@ -435,8 +435,9 @@ print(json.dumps(out))
 "#,
         &[],
     );
-    let rows: Vec<(i64, String, String, u64, Option<(String, String)>)> =
-        serde_json::from_str(&py).unwrap();
+    // (protocol, attribute, version, options changed, error class and text)
+    type Row = (i64, String, String, u64, Option<(String, String)>);
+    let rows: Vec<Row> = serde_json::from_str(&py).unwrap();
     assert_eq!(rows.len(), 6 * 2 * 7);
     for (p, attr, v, changed, err) in rows {
         let Ok(ctx) = SslContext::new(Protocol::try_from(p).unwrap()) else {

@@ -18,6 +18,7 @@ mod handshake;
 mod interop;
 mod io_errors;
 mod msgcallback;
+mod psk;
 mod sslobject;
 mod stress;
 mod support;

@@ -34,6 +34,8 @@ pub(crate) struct PySslContext {
     sni_callback: Mutex<Option<Py<PyAny>>>,
     /// The Python `_msg_callback` (reached the same way).
     msg_callback: Mutex<Option<Py<PyAny>>>,
+    /// The Python PSK callbacks (reached the same way).
+    pub(crate) psk: crate::psk::PskCallbacks,
 }
 
 fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
@@ -70,6 +72,7 @@ impl PySslContext {
             inner,
             sni_callback: Mutex::new(None),
             msg_callback: Mutex::new(None),
+            psk: Default::default(),
         })
     }
 
@@ -84,6 +87,7 @@ impl PySslContext {
                 visit.call(cb)?;
             }
         }
+        self.psk.traverse(&visit)?;
         Ok(())
     }
 
@@ -91,6 +95,7 @@ impl PySslContext {
         lock(&self.sni_callback).take();
         let msg = lock(&self.msg_callback).take();
         drop(msg);
+        self.psk.clear();
     }
 
     #[getter]
@@ -519,6 +524,24 @@ impl PySslContext {
     #[deleter(_msg_callback)]
     fn delete_msg_callback(slf: &Bound<'_, Self>) -> PyResult<()> {
         Self::put_msg_callback(slf, None)
+    }
+
+    // TLS-PSK (see psk.rs); like CPython's, without a docstring.
+    #[pyo3(signature = (callback), text_signature = "($self, /, callback)")]
+    fn set_psk_client_callback(slf: &Bound<'_, Self>, callback: &Bound<'_, PyAny>) -> PyResult<()> {
+        crate::psk::set_client(slf, callback)
+    }
+
+    #[pyo3(
+        signature = (callback, identity_hint=None),
+        text_signature = "($self, /, callback, identity_hint=None)"
+    )]
+    fn set_psk_server_callback(
+        slf: &Bound<'_, Self>,
+        callback: &Bound<'_, PyAny>,
+        identity_hint: Option<&Bound<'_, PyAny>>,
+    ) -> PyResult<()> {
+        crate::psk::set_server(slf, callback, identity_hint)
     }
 }
 

@@ -15,6 +15,7 @@ mod context;
 mod conv;
 mod errors;
 mod module;
+mod psk;
 mod session;
 mod socket;
 
