@@ -328,16 +328,35 @@ impl PySslSocket {
         Some(r)
     }
 
-    /// A getter of either connection kind.
-    fn get<R: Default>(
+    /// A getter of either connection kind. The connection's lock may be
+    /// held by another thread's OpenSSL call whose callback waits for the
+    /// GIL, so the lock is taken with the GIL released.
+    fn get<R: Default + Send>(
         &self,
-        sock: impl FnOnce(&BorrowedSslSocket) -> R,
-        obj: impl FnOnce(&SslObject) -> R,
+        sock: impl FnOnce(&BorrowedSslSocket) -> R + Send,
+        obj: impl FnOnce(&SslObject) -> R + Send,
     ) -> R {
-        match &self.conn {
+        Python::attach(|py| {
+            py.detach(|| match &self.conn {
+                Conn::Socket { tls, .. } => sock(tls),
+                Conn::Bio { .. } => self.with_obj(|o| obj(o)).unwrap_or_default(),
+            })
+        })
+    }
+
+    /// A change of either connection kind (no I/O), the lock taken with the
+    /// GIL released as in [`get`](Self::get).
+    fn change(
+        &self,
+        py: Python<'_>,
+        sock: impl FnOnce(&BorrowedSslSocket) -> pyssl::Result<()> + Send,
+        obj: impl FnOnce(&mut SslObject) -> pyssl::Result<()> + Send,
+    ) -> PyResult<()> {
+        py.detach(|| match &self.conn {
             Conn::Socket { tls, .. } => sock(tls),
-            Conn::Bio { .. } => self.with_obj(|o| obj(o)).unwrap_or_default(),
-        }
+            Conn::Bio { .. } => self.with_obj(obj).unwrap_or(Ok(())),
+        })
+        .py_err(py)
     }
 
     /// One I/O operation of either kind, with the GIL released.
@@ -628,15 +647,11 @@ impl PySslSocket {
     }
 
     fn verify_client_post_handshake(slf: &Bound<'_, Self>) -> PyResult<()> {
-        let py = slf.py();
-        let this = slf.get();
-        let r = match &this.conn {
-            Conn::Socket { tls, .. } => tls.verify_client_post_handshake(),
-            Conn::Bio { .. } => this
-                .with_obj(|o| o.verify_client_post_handshake())
-                .unwrap_or(Ok(())),
-        };
-        r.py_err(py)
+        slf.get().change(
+            slf.py(),
+            |t| t.verify_client_post_handshake(),
+            |o| o.verify_client_post_handshake(),
+        )
     }
 
     #[getter]
@@ -668,11 +683,7 @@ impl PySslSocket {
             return Err(PyTypeError::new_err("Value is not a SSLSession."));
         };
         let s = s.get().inner.clone();
-        let r = match &self.conn {
-            Conn::Socket { tls, .. } => tls.set_session(&s),
-            Conn::Bio { .. } => self.with_obj(|o| o.set_session(&s)).unwrap_or(Ok(())),
-        };
-        r.py_err(py)
+        self.change(py, |t| t.set_session(&s), |o| o.set_session(&s))
     }
 
     #[getter]
@@ -709,13 +720,12 @@ impl PySslSocket {
             *lock(&self.sni_switch) = Some(ctx.clone().unbind());
             return Ok(());
         }
-        let r = match &self.conn {
-            Conn::Socket { tls, .. } => tls.set_context(&ctx.get().inner),
-            Conn::Bio { .. } => self
-                .with_obj(|o| o.set_context(&ctx.get().inner))
-                .unwrap_or(Ok(())),
-        };
-        r.py_err(value.py())?;
+        let inner = ctx.get().inner.clone();
+        self.change(
+            value.py(),
+            |t| t.set_context(&inner),
+            |o| o.set_context(&inner),
+        )?;
         *lock(&self.context) = ctx.clone().unbind();
         Ok(())
     }
