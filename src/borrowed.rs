@@ -94,17 +94,7 @@ impl SslContext {
 impl BorrowedSslSocket {
     fn create(ctx: &SslContext, fd: BorrowedFd<'_>, opts: WrapOptions<'_>) -> Result<Self> {
         let name = opts.server_hostname;
-        if opts.server_side && name.is_some_and(|n| !n.is_empty()) {
-            return Err(Error::value(
-                "server_hostname can only be specified in client mode",
-            ));
-        }
-        if opts.server_side && opts.session.is_some() {
-            return Err(Error::value("session can only be specified in client mode"));
-        }
-        if ctx.check_hostname() && name.is_none_or(str::is_empty) {
-            return Err(Error::value("check_hostname requires server_hostname"));
-        }
+        opts.check(ctx)?;
         let encoded = name.map(crate::hostname::encode).transpose()?;
         let mut bio = SockBio::new()?;
         bio.set_fd(fd);
@@ -315,25 +305,9 @@ impl BorrowedSslSocket {
     /// `shutdown()`: the TLS shutdown (close_notify sent, and the peer's
     /// awaited as CPython's `_ssl` does); the descriptor stays open.
     pub fn shutdown(&self, fd: BorrowedFd<'_>, timeout: Option<Duration>) -> Result<()> {
-        let mut zeros = 0;
-        loop {
-            let seen_zero = zeros > 0;
-            let r = self.run(fd, timeout, Op::Shutdown, |c| {
-                if seen_zero {
-                    c.disable_read_ahead();
-                }
-                c.shutdown()
-            })?;
-            match r {
-                Ok(true) => return Ok(()),
-                Ok(false) => {
-                    zeros += 1;
-                    if zeros > 1 {
-                        return Ok(());
-                    }
-                }
-                Err(f) => return Err(self.raise(f)),
-            }
+        match crate::tls::shutdown_steps(|c| self.run(fd, timeout, Op::Shutdown, c))? {
+            Ok(()) => Ok(()),
+            Err(f) => Err(self.raise(f)),
         }
     }
 

@@ -214,25 +214,9 @@ impl SslObject {
     /// `unwrap()`: the TLS shutdown. Raises `SSLWantReadError` until the
     /// peer's close_notify has been fed to the incoming buffer.
     pub fn unwrap(&mut self) -> Result<()> {
-        let mut zeros = 0;
-        loop {
-            let seen_zero = zeros > 0;
-            let r = self.op(|c| {
-                if seen_zero {
-                    c.disable_read_ahead();
-                }
-                c.shutdown()
-            })?;
-            match r {
-                Ok(true) => return Ok(()),
-                Ok(false) => {
-                    zeros += 1;
-                    if zeros > 1 {
-                        return Ok(());
-                    }
-                }
-                Err(f) => return Err(self.raise(f)),
-            }
+        match crate::tls::shutdown_steps(|c| self.op(c))? {
+            Ok(()) => Ok(()),
+            Err(f) => Err(self.raise(f)),
         }
     }
 

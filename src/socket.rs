@@ -38,6 +38,23 @@ impl Default for WrapOptions<'_> {
 }
 
 impl<'a> WrapOptions<'a> {
+    /// `SSLSocket._create`'s checks of the options against the context.
+    pub(crate) fn check(&self, ctx: &SslContext) -> Result<()> {
+        let name = self.server_hostname;
+        if self.server_side && name.is_some_and(|n| !n.is_empty()) {
+            return Err(Error::value(
+                "server_hostname can only be specified in client mode",
+            ));
+        }
+        if self.server_side && self.session.is_some() {
+            return Err(Error::value("session can only be specified in client mode"));
+        }
+        if ctx.check_hostname() && name.is_none_or(str::is_empty) {
+            return Err(Error::value("check_hostname requires server_hostname"));
+        }
+        Ok(())
+    }
+
     /// Python's defaults: client side, no `server_hostname`,
     /// `do_handshake_on_connect=True`, `suppress_ragged_eofs=True`.
     pub fn new() -> Self {
@@ -169,17 +186,7 @@ impl SslSocket {
         opts: WrapOptions<'_>,
     ) -> Result<SslSocket> {
         let name = opts.server_hostname;
-        if opts.server_side && name.is_some_and(|n| !n.is_empty()) {
-            return Err(Error::value(
-                "server_hostname can only be specified in client mode",
-            ));
-        }
-        if opts.server_side && opts.session.is_some() {
-            return Err(Error::value("session can only be specified in client mode"));
-        }
-        if ctx.check_hostname() && name.is_none_or(str::is_empty) {
-            return Err(Error::value("check_hostname requires server_hostname"));
-        }
+        opts.check(ctx)?;
         let fd = sock.as_raw_fd();
         let was_nonblocking = misc::set_nonblocking(fd, false)?;
         misc::set_nonblocking(fd, was_nonblocking)?;
@@ -400,26 +407,8 @@ impl SslSocket {
     /// plain stream back, in its original blocking mode. Afterwards this
     /// socket reads and writes no more (`ValueError`), as in Python.
     pub fn unwrap(&mut self) -> Result<TcpStream> {
-        let mut zeros = 0;
-        let mut seen_zero = false;
-        loop {
-            let r = self.run(Op::Shutdown, |c| {
-                if seen_zero {
-                    c.disable_read_ahead();
-                }
-                c.shutdown()
-            })?;
-            match r {
-                Ok(true) => break,
-                Ok(false) => {
-                    zeros += 1;
-                    if zeros > 1 {
-                        break;
-                    }
-                    seen_zero = true;
-                }
-                Err(f) => return Err(self.raise(f)),
-            }
+        if let Err(f) = crate::tls::shutdown_steps(|c| self.run(Op::Shutdown, c))? {
+            return Err(self.raise(f));
         }
         self.core = None;
         let stream = self

@@ -7,6 +7,7 @@ use crate::cert::PeerCert;
 use crate::context::SslContext;
 use crate::error::{Error, Result};
 use crate::sys::conn::Conn;
+use crate::sys::err::IoFailure;
 
 /// A cipher as `cipher()` and `shared_ciphers()` report it: Python's
 /// `(name, protocol, secret_bits)` tuple.
@@ -182,6 +183,38 @@ impl TlsCore {
         let own = self.conn.session_reused() ^ !self.server_side;
         let data = self.conn.finished(own);
         Ok((!data.is_empty()).then_some(data))
+    }
+}
+
+/// CPython's shutdown loop (`_ssl__SSLSocket_shutdown_impl`): `SSL_shutdown`
+/// until it reports both close_notifys, or twice "sent, not yet received"
+/// (the second time with read-ahead off). `step` runs one `SSL_shutdown`
+/// call the way its connection runs OpenSSL calls.
+pub(crate) fn shutdown_steps<S>(mut step: S) -> Result<std::result::Result<(), IoFailure>>
+where
+    S: FnMut(
+        &mut dyn FnMut(&mut Conn) -> std::result::Result<bool, IoFailure>,
+    ) -> Result<std::result::Result<bool, IoFailure>>,
+{
+    let mut zeros = 0;
+    loop {
+        let seen_zero = zeros > 0;
+        let mut one = |c: &mut Conn| {
+            if seen_zero {
+                c.disable_read_ahead();
+            }
+            c.shutdown()
+        };
+        match step(&mut one)? {
+            Ok(true) => return Ok(Ok(())),
+            Ok(false) => {
+                zeros += 1;
+                if zeros > 1 {
+                    return Ok(Ok(()));
+                }
+            }
+            Err(f) => return Ok(Err(f)),
+        }
     }
 }
 
