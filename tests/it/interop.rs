@@ -29,32 +29,17 @@ fn client_ctx() -> SslContext {
 
 /// `openssl s_server -rev` on a free port, serving one connection.
 fn s_server(cert: &CertFiles, extra: &[&str]) -> (u16, std::process::Child) {
-    let port = super::support::free_port();
-    let mut child = Command::new("openssl")
-        .args(["s_server", "-accept"])
-        .arg(format!("127.0.0.1:{port}"))
-        .arg("-cert")
-        .arg(&cert.0)
-        .arg("-cert_chain")
-        .arg(&cert.0)
-        .arg("-key")
-        .arg(&cert.1)
-        .args(["-naccept", "1", "-rev"])
-        .args(extra)
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("openssl s_server");
-    let out = child.stdout.take().unwrap();
-    let mut lines = BufReader::new(out).lines();
-    for line in lines.by_ref() {
-        if line.unwrap_or_default().contains("ACCEPT") {
-            break;
-        }
+    let mut args: Vec<std::ffi::OsString> = Vec::new();
+    for (flag, path) in [
+        ("-cert", &cert.0),
+        ("-cert_chain", &cert.0),
+        ("-key", &cert.1),
+    ] {
+        args.push(flag.into());
+        args.push(path.into());
     }
-    std::thread::spawn(move || for _ in lines {});
-    (port, child)
+    args.extend(extra.iter().map(|a| a.into()));
+    super::support::openssl_s_server(args)
 }
 
 #[test]

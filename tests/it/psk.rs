@@ -14,7 +14,7 @@ use pyssl::{
 };
 use serde_json::{json, Value};
 
-use super::support::{connect, free_port, python313, same_openssl_as_cpython, serve_one};
+use super::support::{connect, python313, same_openssl_as_cpython, serve_one};
 
 const KEY: &[u8] = &[0xde, 0xad, 0xbe, 0xef];
 
@@ -757,30 +757,14 @@ fn cpython_client_against_pyssl_server() {
 
 /// `openssl s_server -psk KEY -nocert -rev` on a free port, one connection.
 fn s_server(tls13: bool) -> (u16, std::process::Child) {
-    let port = free_port();
-    let mut child = Command::new("openssl")
-        .args(["s_server", "-accept"])
-        .arg(format!("127.0.0.1:{port}"))
-        .args(["-nocert", "-psk", &hex(KEY), "-psk_hint", "ossl-hint"])
-        .args(["-naccept", "1", "-rev"])
-        .args(if tls13 {
-            &["-tls1_3"][..]
-        } else {
-            &["-tls1_2", "-cipher", "PSK"][..]
-        })
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("openssl s_server");
-    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
-    for line in lines.by_ref() {
-        if line.unwrap_or_default().contains("ACCEPT") {
-            break;
-        }
-    }
-    std::thread::spawn(move || for _ in lines {});
-    (port, child)
+    let key = hex(KEY);
+    let mut args = vec!["-nocert", "-psk", &key, "-psk_hint", "ossl-hint"];
+    args.extend(if tls13 {
+        &["-tls1_3"][..]
+    } else {
+        &["-tls1_2", "-cipher", "PSK"][..]
+    });
+    super::support::openssl_s_server(args)
 }
 
 #[test]

@@ -225,3 +225,33 @@ pub(crate) fn verify_text(code: i64) -> String {
 pub(crate) fn leading_zero_ipv4_is_ip() -> bool {
     pyssl::openssl_version_number() < 0x3020_0000
 }
+
+/// `openssl s_server -accept 127.0.0.1:PORT ARGS... -naccept 1 -rev` on a
+/// free port, once it listens (its output is drained in the background).
+pub(crate) fn openssl_s_server<I, A>(args: I) -> (u16, std::process::Child)
+where
+    I: IntoIterator<Item = A>,
+    A: AsRef<std::ffi::OsStr>,
+{
+    use std::io::{BufRead, BufReader};
+    use std::process::Stdio;
+    let port = free_port();
+    let mut child = Command::new("openssl")
+        .args(["s_server", "-accept"])
+        .arg(format!("127.0.0.1:{port}"))
+        .args(args)
+        .args(["-naccept", "1", "-rev"])
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("openssl s_server");
+    let mut lines = BufReader::new(child.stdout.take().expect("piped stdout")).lines();
+    for line in lines.by_ref() {
+        if line.unwrap_or_default().contains("ACCEPT") {
+            break;
+        }
+    }
+    thread::spawn(move || for _ in lines {});
+    (port, child)
+}

@@ -165,16 +165,7 @@ impl PyCertificate {
         let Ok(other) = other.cast::<PyCertificate>() else {
             return py.NotImplemented();
         };
-        let eq = self.inner == other.get().inner;
-        let result = match op {
-            CompareOp::Eq => eq,
-            CompareOp::Ne => !eq,
-            _ => return py.NotImplemented(),
-        };
-        pyo3::types::PyBool::new(py, result)
-            .to_owned()
-            .into_any()
-            .unbind()
+        crate::conv::eq_only(py, self.inner == other.get().inner, op)
     }
 }
 

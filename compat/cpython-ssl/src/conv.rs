@@ -192,3 +192,18 @@ pub(crate) fn check_int_len(len: usize) -> PyResult<()> {
     }
     Ok(())
 }
+
+/// `__richcmp__` of a type with only `==` / `!=`: the result for `eq`,
+/// `NotImplemented` for the orderings.
+pub(crate) fn eq_only(py: Python<'_>, eq: bool, op: pyo3::basic::CompareOp) -> Py<PyAny> {
+    use pyo3::basic::CompareOp;
+    let result = match op {
+        CompareOp::Eq => eq,
+        CompareOp::Ne => !eq,
+        _ => return py.NotImplemented(),
+    };
+    pyo3::types::PyBool::new(py, result)
+        .to_owned()
+        .into_any()
+        .unbind()
+}
