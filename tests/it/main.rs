@@ -12,6 +12,7 @@ mod conformance;
 mod constants;
 mod context;
 mod dh;
+mod exceptions;
 mod faults;
 mod fixtures;
 mod handshake;
