@@ -80,6 +80,7 @@ pub use error::{
 };
 pub use memorybio::MemoryBio;
 pub use object::SslObject;
+pub use pyfmt::PyRepr;
 pub use session::SslSession;
 pub use socket::{SslSocket, WrapOptions};
 pub use tls::CipherInfo;

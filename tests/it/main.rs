@@ -18,6 +18,7 @@ mod fixtures;
 mod handshake;
 mod interop;
 mod io_errors;
+mod pyrepr;
 mod sslobject;
 mod stress;
 mod support;
