@@ -158,6 +158,10 @@ fn demo_runs() {
     let text = String::from_utf8_lossy(&out.stdout);
     for want in [
         "version: 'TLSv1.3'",
+        "cipher: ('TLS_AES_256_GCM_SHA384', 'TLSv1.3', 256)",
+        "getpeercert: {'subject': ((('organizationName', 'pyssl tests'),), (('commonName', 'localhost'),)), ",
+        "echo: b'ping'",
+        "verify_message='certificate has expired' library='SSL' reason='CERTIFICATE_VERIFY_FAILED'",
         "Hostname mismatch, certificate is not valid for 'wrong.example.org'.",
         "certificate verify failed: certificate has expired",
         "certificate verify failed: unable to get local issuer certificate",

@@ -275,7 +275,10 @@ fn connection_values() {
     let der = t.getpeercert_der().unwrap().unwrap();
     assert!(der.py_repr().starts_with("b'0\\x82"), "{}", der.py_repr());
     let chain = t.get_verified_chain_certificates();
-    assert_eq!(chain[0].py_repr(), "<_ssl.Certificate 'CN=localhost,O=pyssl tests'>");
+    assert_eq!(
+        chain[0].py_repr(),
+        "<_ssl.Certificate 'CN=localhost,O=pyssl tests'>"
+    );
     let s = t.session().unwrap();
     let r = s.py_repr();
     assert!(
