@@ -481,7 +481,7 @@ fn main() {
     // Resumed handshakes (TLS 1.3 tickets).
     let mut first = py_pair(&py, None);
     py_handshake(&mut first);
-    let _ = first.c.read(1);
+    let _ = first.c.recv(1);
     let session = first.c.session().expect("session");
     let (mut rc, _rs) = {
         let (mut c, mut s) = raw_handshake(&raw, None);

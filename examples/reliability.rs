@@ -154,10 +154,10 @@ fn memory(
     assert_eq!(c.get_verified_chain().is_empty(), c.session_reused());
     c.write(b"ping")?;
     b[2].write(&b[1].read(None)?)?;
-    assert_eq!(s.read(4)?, b"ping");
+    assert_eq!(s.recv(4)?, b"ping");
     s.write(b"pong")?;
     b[0].write(&b[3].read(None)?)?;
-    assert_eq!(c.read(4)?, b"pong");
+    assert_eq!(c.recv(4)?, b"pong");
     *keep = c.session();
     // Both sides unwrap (close_notify both ways).
     let _ = c.unwrap();

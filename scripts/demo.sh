@@ -4,4 +4,4 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ./scripts/setup.sh
-cargo run --release --bin pyssl -- demo
+cargo run --release -p pyssl-cli -- demo

@@ -11,3 +11,4 @@ install=$(PYSSL_OPENSSL111_PREFIX="$prefix" cargo run -q --release \
 export OPENSSL_DIR="$install" OPENSSL_STATIC=1 CARGO_TARGET_DIR="$PWD/target/ossl111"
 cargo build --examples
 cargo test --all-targets
+cargo test -p pyssl-cli

@@ -7,3 +7,4 @@ cd "$(dirname "$0")/.."
 export CARGO_TARGET_DIR="$PWD/target/vendored"
 cargo build --examples --features vendored
 cargo test --all-targets --features vendored
+cargo test -p pyssl-cli --features pyssl/vendored

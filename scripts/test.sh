@@ -9,4 +9,7 @@ cd "$(dirname "$0")/.."
 # in test mode only, so build them as programs first.
 cargo build --examples
 cargo test --all-targets
+# The `pyssl` command (crate `pyssl-cli`): probe and decode against
+# CPython, the demo.
+cargo test -p pyssl-cli
 cargo test --doc

@@ -134,41 +134,18 @@ impl GeneralName {
     }
 }
 
-/// Python's repr of a tuple of already-repr'd items.
-fn tuple_repr(items: &[String]) -> String {
-    match items.len() {
-        1 => format!("({},)", items[0]),
-        _ => format!("({})", items.join(", ")),
-    }
-}
-
-fn name_repr(name: &DistinguishedName) -> String {
-    let rdns: Vec<String> = name
-        .iter()
-        .map(|rdn| {
-            let attrs: Vec<String> = rdn
-                .iter()
-                .map(|(k, v)| tuple_repr(&[crate::pyfmt::repr_str(k), crate::pyfmt::repr_str(v)]))
-                .collect();
-            tuple_repr(&attrs)
-        })
-        .collect();
-    tuple_repr(&rdns)
-}
-
 impl PeerCert {
     /// The dictionary as Python prints it (`repr(sock.getpeercert())`),
     /// keys in CPython's insertion order.
     #[doc(alias = "__repr__")]
     pub fn python_repr(&self) -> String {
-        use crate::pyfmt::repr_str;
+        use crate::pyfmt::{repr_str, Name, PyRepr, Tuple};
         let mut parts: Vec<String> = Vec::new();
-        let strs = |v: &[String]| tuple_repr(&v.iter().map(|s| repr_str(s)).collect::<Vec<_>>());
         if let Some(n) = &self.subject {
-            parts.push(format!("'subject': {}", name_repr(n)));
+            parts.push(format!("'subject': {}", Name(n).py_repr()));
         }
         if let Some(n) = &self.issuer {
-            parts.push(format!("'issuer': {}", name_repr(n)));
+            parts.push(format!("'issuer': {}", Name(n).py_repr()));
         }
         if let Some(v) = self.version {
             parts.push(format!("'version': {v}"));
@@ -183,17 +160,7 @@ impl PeerCert {
             }
         }
         if let Some(sans) = &self.subject_alt_name {
-            let items: Vec<String> = sans
-                .iter()
-                .map(|g| {
-                    let value = match g {
-                        GeneralName::DirName(n) => name_repr(n),
-                        other => repr_str(other.text().unwrap_or_default()),
-                    };
-                    tuple_repr(&[repr_str(g.python_key()), value])
-                })
-                .collect();
-            parts.push(format!("'subjectAltName': {}", tuple_repr(&items)));
+            parts.push(format!("'subjectAltName': {}", Tuple(sans).py_repr()));
         }
         for (k, v) in [
             ("OCSP", &self.ocsp),
@@ -201,7 +168,7 @@ impl PeerCert {
             ("crlDistributionPoints", &self.crl_distribution_points),
         ] {
             if let Some(v) = v {
-                parts.push(format!("'{k}': {}", strs(v)));
+                parts.push(format!("'{k}': {}", Tuple(v).py_repr()));
             }
         }
         format!("{{{}}}", parts.join(", "))

@@ -46,34 +46,88 @@ pub enum Error {
 }
 
 impl Error {
-    /// The name of the Python exception class CPython raises in the same
-    /// situation, e.g. `"SSLEOFError"` or `"FileNotFoundError"`.
-    pub fn python_class(&self) -> &'static str {
+    /// The Python exception class CPython raises in the same situation
+    /// (`type(exc)`), e.g. [`PyClass::SslEofError`] or
+    /// [`PyClass::FileNotFoundError`].
+    #[doc(alias = "type")]
+    #[doc(alias = "__class__")]
+    pub fn class(&self) -> PyClass {
         match self {
-            Error::Ssl(e) => e.kind().python_class(),
-            Error::CertVerification(_) => "SSLCertVerificationError",
-            Error::Value(e) => e.python_class(),
-            Error::Type(_) => "TypeError",
-            Error::Unicode(e) => e.python_class(),
-            Error::Os(e) => e.python_class(),
+            Error::Ssl(e) => e.kind().class(),
+            Error::CertVerification(_) => PyClass::SslCertVerificationError,
+            Error::Value(e) => e.class,
+            Error::Type(_) => PyClass::TypeError,
+            Error::Unicode(e) => e.kind.class(),
+            Error::Os(e) => e.class,
         }
     }
 
-    /// Python's `isinstance(exc, CLASS)` for the classes of the `ssl` and
-    /// builtin exception hierarchy, by class name: `is_instance("OSError")`
-    /// is true for every `SSLError`, `is_instance("ValueError")` for
-    /// `SSLCertVerificationError` and the `Unicode*Error`s.
-    pub fn is_instance(&self, class: &str) -> bool {
-        let mut c = Some(self.python_class());
-        while let Some(name) = c {
-            if name == class {
-                return true;
-            }
-            c = python_base(name);
-        }
-        // SSLCertVerificationError has two bases.
-        matches!(self, Error::CertVerification(_))
-            && matches!(class, "ValueError" | "Exception" | "BaseException")
+    /// The name of the Python exception class CPython raises in the same
+    /// situation (`type(exc).__name__`), e.g. `"SSLEOFError"` or
+    /// `"FileNotFoundError"`: [`class`](Self::class)`().name()`.
+    #[doc(alias = "__name__")]
+    pub fn python_class(&self) -> &'static str {
+        self.class().name()
+    }
+
+    /// Python's `isinstance(exc, cls)`, following the classes' MRO:
+    /// `is_instance(PyClass::SslError)` is true for a certificate
+    /// verification error (as `except ssl.SSLError` catches it), and so are
+    /// `is_instance(PyClass::ValueError)` and `is_instance(PyClass::OsError)`.
+    ///
+    /// The class may also be given by name, as Python spells it
+    /// (`"SSLError"`, `"ssl.SSLError"`, `"CertificateError"`; see
+    /// [`PyClass::from_name`]); an unknown name is never matched.
+    ///
+    /// ```
+    /// use pyssl::{Error, PyClass};
+    /// fn retry_later(e: &Error) -> bool {
+    ///     e.is_instance(PyClass::SslWantReadError) || e.is_instance(PyClass::TimeoutError)
+    /// }
+    /// let cert = pyssl::PeerCert {
+    ///     subject: Some(vec![vec![("commonName".into(), "a.example".into())]]),
+    ///     ..Default::default()
+    /// };
+    /// // CertificateError: hostname 'b.example' doesn't match 'a.example'
+    /// let e = pyssl::match_hostname(&cert, "b.example").unwrap_err();
+    /// assert_eq!(e.class(), PyClass::SslCertVerificationError);
+    /// assert!(e.is_instance(PyClass::SslError) && e.is_instance("ValueError"));
+    /// assert!(!retry_later(&e));
+    /// ```
+    #[doc(alias = "isinstance")]
+    pub fn is_instance(&self, class: impl ExceptionClass) -> bool {
+        class
+            .py_class()
+            .is_some_and(|c| self.class().is_subclass_of(c))
+    }
+
+    /// `except ssl.SSLWantReadError`: a non-blocking call needs the peer's
+    /// bytes first (for an [`SslObject`](crate::SslObject): feed the
+    /// incoming buffer and call again).
+    #[doc(alias = "SSLWantReadError")]
+    pub fn is_want_read(&self) -> bool {
+        matches!(self, Error::Ssl(e) if e.kind == SslErrorKind::WantRead)
+    }
+
+    /// `except ssl.SSLWantWriteError`: a non-blocking call must wait until
+    /// the socket can take more bytes.
+    #[doc(alias = "SSLWantWriteError")]
+    pub fn is_want_write(&self) -> bool {
+        matches!(self, Error::Ssl(e) if e.kind == SslErrorKind::WantWrite)
+    }
+
+    /// `exc.verify_code` of an `SSLCertVerificationError`: OpenSSL's
+    /// `X509_V_ERR_*` number (62 hostname mismatch, 10 expired, 20 unknown
+    /// issuer, ...). `None` for other errors, and for a `CertificateError`
+    /// of the legacy `match_hostname` (which has no code in Python either).
+    pub fn verify_code(&self) -> Option<i64> {
+        self.cert_verification().and_then(|v| v.verify_code())
+    }
+
+    /// `exc.verify_message` of an `SSLCertVerificationError` (`None` as for
+    /// [`verify_code`](Self::verify_code)).
+    pub fn verify_message(&self) -> Option<&str> {
+        self.cert_verification().and_then(|v| v.verify_message())
     }
 
     /// True for `SSLError` and every subclass (including certificate
@@ -129,29 +183,309 @@ impl Error {
     }
 }
 
-/// The base class of a class of the hierarchy this crate raises.
-fn python_base(class: &str) -> Option<&'static str> {
-    Some(match class {
-        "SSLZeroReturnError"
-        | "SSLWantReadError"
-        | "SSLWantWriteError"
-        | "SSLSyscallError"
-        | "SSLEOFError"
-        | "SSLCertVerificationError" => "SSLError",
-        "SSLError" => "OSError",
-        "FileNotFoundError" | "TimeoutError" | "PermissionError" | "IsADirectoryError"
-        | "NotADirectoryError" | "FileExistsError" | "BlockingIOError" | "InterruptedError"
-        | "ConnectionError" | "ProcessLookupError" | "ChildProcessError" => "OSError",
-        "ConnectionResetError"
-        | "ConnectionRefusedError"
-        | "ConnectionAbortedError"
-        | "BrokenPipeError" => "ConnectionError",
-        "UnicodeEncodeError" | "UnicodeDecodeError" => "UnicodeError",
-        "UnicodeError" | "Error" => "ValueError",
-        "OSError" | "ValueError" | "TypeError" => "Exception",
-        "Exception" => "BaseException",
-        _ => return None,
-    })
+/// The Python exception classes pyssl raises, with the classes above them
+/// (`Exception`, `BaseException`, `ConnectionError`): what `except` names.
+///
+/// [`Error::class`] is the class of an error, [`Error::is_instance`]
+/// Python's `isinstance`, [`PyClass::is_subclass_of`] `issubclass`,
+/// following CPython 3.13's hierarchy (`SSLCertVerificationError` is both
+/// an `SSLError` and a `ValueError`; `SSLError` is an `OSError`; so is
+/// `TimeoutError`). `object` is left out.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum PyClass {
+    /// `BaseException`.
+    BaseException,
+    /// `Exception`.
+    Exception,
+    /// `OSError` (also `IOError`, `EnvironmentError`, `socket.error`).
+    #[doc(alias = "OSError")]
+    #[doc(alias = "IOError")]
+    OsError,
+    /// `ssl.SSLError`.
+    #[doc(alias = "SSLError")]
+    SslError,
+    /// `ssl.SSLZeroReturnError`: the peer closed the TLS connection.
+    #[doc(alias = "SSLZeroReturnError")]
+    SslZeroReturnError,
+    /// `ssl.SSLWantReadError`.
+    #[doc(alias = "SSLWantReadError")]
+    SslWantReadError,
+    /// `ssl.SSLWantWriteError`.
+    #[doc(alias = "SSLWantWriteError")]
+    SslWantWriteError,
+    /// `ssl.SSLSyscallError`.
+    #[doc(alias = "SSLSyscallError")]
+    SslSyscallError,
+    /// `ssl.SSLEOFError`.
+    #[doc(alias = "SSLEOFError")]
+    SslEofError,
+    /// `ssl.SSLCertVerificationError` (alias `ssl.CertificateError`): a
+    /// subclass of `SSLError` and `ValueError`.
+    #[doc(alias = "SSLCertVerificationError")]
+    #[doc(alias = "CertificateError")]
+    SslCertVerificationError,
+    /// `FileNotFoundError` (`ENOENT`).
+    FileNotFoundError,
+    /// `TimeoutError` (also `socket.timeout`): socket timeouts, `ETIMEDOUT`.
+    TimeoutError,
+    /// `PermissionError` (`EACCES`, `EPERM`).
+    PermissionError,
+    /// `IsADirectoryError` (`EISDIR`).
+    IsADirectoryError,
+    /// `NotADirectoryError` (`ENOTDIR`).
+    NotADirectoryError,
+    /// `FileExistsError` (`EEXIST`).
+    FileExistsError,
+    /// `BlockingIOError` (`EAGAIN`, `EINPROGRESS`, ...).
+    #[doc(alias = "BlockingIOError")]
+    BlockingIoError,
+    /// `InterruptedError` (`EINTR`).
+    InterruptedError,
+    /// `ProcessLookupError` (`ESRCH`).
+    ProcessLookupError,
+    /// `ChildProcessError` (`ECHILD`).
+    ChildProcessError,
+    /// `ConnectionError`, the base of the four below.
+    ConnectionError,
+    /// `ConnectionResetError` (`ECONNRESET`).
+    ConnectionResetError,
+    /// `ConnectionRefusedError` (`ECONNREFUSED`).
+    ConnectionRefusedError,
+    /// `ConnectionAbortedError` (`ECONNABORTED`).
+    ConnectionAbortedError,
+    /// `BrokenPipeError` (`EPIPE`, `ESHUTDOWN`).
+    BrokenPipeError,
+    /// `ValueError`.
+    ValueError,
+    /// `binascii.Error` (a `ValueError`): bad base64 in a PEM certificate.
+    #[doc(alias = "binascii.Error")]
+    BinasciiError,
+    /// `UnicodeError`.
+    UnicodeError,
+    /// `UnicodeEncodeError`.
+    UnicodeEncodeError,
+    /// `UnicodeDecodeError`.
+    UnicodeDecodeError,
+    /// `TypeError`.
+    TypeError,
+}
+
+impl PyClass {
+    /// Every class, parents before their subclasses.
+    pub const ALL: &'static [PyClass] = &[
+        PyClass::BaseException,
+        PyClass::Exception,
+        PyClass::OsError,
+        PyClass::SslError,
+        PyClass::SslZeroReturnError,
+        PyClass::SslWantReadError,
+        PyClass::SslWantWriteError,
+        PyClass::SslSyscallError,
+        PyClass::SslEofError,
+        PyClass::FileNotFoundError,
+        PyClass::TimeoutError,
+        PyClass::PermissionError,
+        PyClass::IsADirectoryError,
+        PyClass::NotADirectoryError,
+        PyClass::FileExistsError,
+        PyClass::BlockingIoError,
+        PyClass::InterruptedError,
+        PyClass::ProcessLookupError,
+        PyClass::ChildProcessError,
+        PyClass::ConnectionError,
+        PyClass::ConnectionResetError,
+        PyClass::ConnectionRefusedError,
+        PyClass::ConnectionAbortedError,
+        PyClass::BrokenPipeError,
+        PyClass::ValueError,
+        PyClass::SslCertVerificationError,
+        PyClass::BinasciiError,
+        PyClass::UnicodeError,
+        PyClass::UnicodeEncodeError,
+        PyClass::UnicodeDecodeError,
+        PyClass::TypeError,
+    ];
+
+    /// `cls.__name__`: `"SSLError"`, `"TimeoutError"`, `"Error"` for
+    /// `binascii.Error`.
+    #[doc(alias = "__name__")]
+    pub fn name(self) -> &'static str {
+        use PyClass::*;
+        match self {
+            BaseException => "BaseException",
+            Exception => "Exception",
+            OsError => "OSError",
+            SslError => "SSLError",
+            SslZeroReturnError => "SSLZeroReturnError",
+            SslWantReadError => "SSLWantReadError",
+            SslWantWriteError => "SSLWantWriteError",
+            SslSyscallError => "SSLSyscallError",
+            SslEofError => "SSLEOFError",
+            SslCertVerificationError => "SSLCertVerificationError",
+            FileNotFoundError => "FileNotFoundError",
+            TimeoutError => "TimeoutError",
+            PermissionError => "PermissionError",
+            IsADirectoryError => "IsADirectoryError",
+            NotADirectoryError => "NotADirectoryError",
+            FileExistsError => "FileExistsError",
+            BlockingIoError => "BlockingIOError",
+            InterruptedError => "InterruptedError",
+            ProcessLookupError => "ProcessLookupError",
+            ChildProcessError => "ChildProcessError",
+            ConnectionError => "ConnectionError",
+            ConnectionResetError => "ConnectionResetError",
+            ConnectionRefusedError => "ConnectionRefusedError",
+            ConnectionAbortedError => "ConnectionAbortedError",
+            BrokenPipeError => "BrokenPipeError",
+            ValueError => "ValueError",
+            BinasciiError => "Error",
+            UnicodeError => "UnicodeError",
+            UnicodeEncodeError => "UnicodeEncodeError",
+            UnicodeDecodeError => "UnicodeDecodeError",
+            TypeError => "TypeError",
+        }
+    }
+
+    /// `cls.__module__`: `"ssl"` for the `SSL*Error`s, `"binascii"` for
+    /// `binascii.Error`, `"builtins"` otherwise.
+    #[doc(alias = "__module__")]
+    pub fn module(self) -> &'static str {
+        use PyClass::*;
+        match self {
+            SslError
+            | SslZeroReturnError
+            | SslWantReadError
+            | SslWantWriteError
+            | SslSyscallError
+            | SslEofError
+            | SslCertVerificationError => "ssl",
+            BinasciiError => "binascii",
+            _ => "builtins",
+        }
+    }
+
+    /// The class for a name as Python code spells it: `__name__`
+    /// (`"SSLError"`, `"OSError"`, `"Error"` for `binascii.Error`), the
+    /// same with its module (`"ssl.SSLError"`, `"builtins.OSError"`,
+    /// `"binascii.Error"`), or an alias (`"CertificateError"`,
+    /// `"ssl.CertificateError"`, `"IOError"`, `"EnvironmentError"`,
+    /// `"socket.error"`, `"socket.timeout"`).
+    pub fn from_name(name: &str) -> Option<PyClass> {
+        let alias = match name {
+            "CertificateError" | "ssl.CertificateError" => Some(PyClass::SslCertVerificationError),
+            "IOError" | "EnvironmentError" | "socket.error" => Some(PyClass::OsError),
+            "socket.timeout" => Some(PyClass::TimeoutError),
+            _ => None,
+        };
+        alias.or_else(|| {
+            let (module, bare) = match name.rsplit_once('.') {
+                Some((m, b)) => (Some(m), b),
+                None => (None, name),
+            };
+            Self::ALL
+                .iter()
+                .copied()
+                .find(|c| c.name() == bare && module.is_none_or(|m| m == c.module()))
+        })
+    }
+
+    /// `cls.__bases__`: the direct base classes (two for
+    /// `SSLCertVerificationError`, none for `BaseException`).
+    #[doc(alias = "__bases__")]
+    pub fn bases(self) -> &'static [PyClass] {
+        use PyClass::*;
+        match self {
+            BaseException => &[],
+            Exception => &[BaseException],
+            OsError | ValueError | TypeError => &[Exception],
+            SslError | FileNotFoundError | TimeoutError | PermissionError | IsADirectoryError
+            | NotADirectoryError | FileExistsError | BlockingIoError | InterruptedError
+            | ProcessLookupError | ChildProcessError | ConnectionError => &[OsError],
+            SslZeroReturnError | SslWantReadError | SslWantWriteError | SslSyscallError
+            | SslEofError => &[SslError],
+            SslCertVerificationError => &[SslError, ValueError],
+            ConnectionResetError
+            | ConnectionRefusedError
+            | ConnectionAbortedError
+            | BrokenPipeError => &[ConnectionError],
+            BinasciiError | UnicodeError => &[ValueError],
+            UnicodeEncodeError | UnicodeDecodeError => &[UnicodeError],
+        }
+    }
+
+    /// `cls.__base__`: the first base (`SSLError` for
+    /// `SSLCertVerificationError`), `None` for `BaseException`.
+    #[doc(alias = "__base__")]
+    pub fn parent(self) -> Option<PyClass> {
+        self.bases().first().copied()
+    }
+
+    /// `cls.__mro__` without `object`: the class, then its bases in C3
+    /// order (`SSLCertVerificationError`, `SSLError`, `OSError`,
+    /// `ValueError`, `Exception`, `BaseException`).
+    #[doc(alias = "__mro__")]
+    pub fn mro(self) -> Vec<PyClass> {
+        // C3 linearization: merge the bases' MROs and the list of bases.
+        let mut seqs: Vec<Vec<PyClass>> = self.bases().iter().map(|b| b.mro()).collect();
+        seqs.push(self.bases().to_vec());
+        let mut out = vec![self];
+        loop {
+            seqs.retain(|s| !s.is_empty());
+            let Some(head) = seqs
+                .iter()
+                .map(|s| s[0])
+                .find(|h| seqs.iter().all(|s| !s[1..].contains(h)))
+            else {
+                return out;
+            };
+            out.push(head);
+            for s in &mut seqs {
+                if s[0] == head {
+                    s.remove(0);
+                }
+            }
+        }
+    }
+
+    /// `issubclass(self, other)`: true when `other` is this class or one of
+    /// its ancestors.
+    #[doc(alias = "issubclass")]
+    pub fn is_subclass_of(self, other: PyClass) -> bool {
+        self == other || self.bases().iter().any(|b| b.is_subclass_of(other))
+    }
+}
+
+impl fmt::Display for PyClass {
+    /// The name (`__name__`).
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+/// What [`Error::is_instance`] takes: a [`PyClass`], or a class name as
+/// [`PyClass::from_name`] reads it (`"SSLError"`, `"CertificateError"`).
+pub trait ExceptionClass {
+    /// The class meant; `None` for a name of no class pyssl knows.
+    fn py_class(&self) -> Option<PyClass>;
+}
+
+impl ExceptionClass for PyClass {
+    fn py_class(&self) -> Option<PyClass> {
+        Some(*self)
+    }
+}
+
+impl ExceptionClass for &str {
+    fn py_class(&self) -> Option<PyClass> {
+        PyClass::from_name(self)
+    }
+}
+
+impl ExceptionClass for &String {
+    fn py_class(&self) -> Option<PyClass> {
+        PyClass::from_name(self)
+    }
 }
 
 impl fmt::Display for Error {
@@ -370,16 +704,23 @@ pub enum SslErrorKind {
 }
 
 impl SslErrorKind {
-    /// The Python class name.
-    pub fn python_class(self) -> &'static str {
+    /// The Python class.
+    #[doc(alias = "__class__")]
+    pub fn class(self) -> PyClass {
         match self {
-            SslErrorKind::Ssl => "SSLError",
-            SslErrorKind::WantRead => "SSLWantReadError",
-            SslErrorKind::WantWrite => "SSLWantWriteError",
-            SslErrorKind::Syscall => "SSLSyscallError",
-            SslErrorKind::ZeroReturn => "SSLZeroReturnError",
-            SslErrorKind::Eof => "SSLEOFError",
+            SslErrorKind::Ssl => PyClass::SslError,
+            SslErrorKind::WantRead => PyClass::SslWantReadError,
+            SslErrorKind::WantWrite => PyClass::SslWantWriteError,
+            SslErrorKind::Syscall => PyClass::SslSyscallError,
+            SslErrorKind::ZeroReturn => PyClass::SslZeroReturnError,
+            SslErrorKind::Eof => PyClass::SslEofError,
         }
+    }
+
+    /// The Python class name.
+    #[doc(alias = "__name__")]
+    pub fn python_class(self) -> &'static str {
+        self.class().name()
     }
 
     /// Python's `SSLErrorNumber` value.
@@ -586,7 +927,7 @@ impl std::error::Error for SslCertVerificationError {}
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ValueError {
     message: String,
-    class: &'static str,
+    class: PyClass,
 }
 
 impl ValueError {
@@ -594,13 +935,13 @@ impl ValueError {
     pub fn new(message: impl Into<String>) -> Self {
         ValueError {
             message: message.into(),
-            class: "ValueError",
+            class: PyClass::ValueError,
         }
     }
 
-    /// An instance of a `ValueError` subclass (`"Error"` for
-    /// `binascii.Error`).
-    pub(crate) fn with_class(class: &'static str, message: impl Into<String>) -> Self {
+    /// An instance of a `ValueError` subclass
+    /// ([`PyClass::BinasciiError`]).
+    pub(crate) fn with_class(class: PyClass, message: impl Into<String>) -> Self {
         ValueError {
             message: message.into(),
             class,
@@ -610,6 +951,13 @@ impl ValueError {
     /// The Python class name (`"ValueError"`, or `"Error"` for
     /// `binascii.Error`).
     pub fn python_class(&self) -> &'static str {
+        self.class.name()
+    }
+
+    /// The Python class ([`PyClass::ValueError`], or
+    /// [`PyClass::BinasciiError`]).
+    #[doc(alias = "__class__")]
+    pub fn class(&self) -> PyClass {
         self.class
     }
 
@@ -665,6 +1013,18 @@ pub enum UnicodeErrorKind {
     Encode,
     /// `UnicodeDecodeError`.
     Decode,
+}
+
+impl UnicodeErrorKind {
+    /// The Python class.
+    #[doc(alias = "__class__")]
+    pub fn class(self) -> PyClass {
+        match self {
+            UnicodeErrorKind::Unicode => PyClass::UnicodeError,
+            UnicodeErrorKind::Encode => PyClass::UnicodeEncodeError,
+            UnicodeErrorKind::Decode => PyClass::UnicodeDecodeError,
+        }
+    }
 }
 
 /// Python's `UnicodeError`, `UnicodeEncodeError` or `UnicodeDecodeError`
@@ -824,11 +1184,7 @@ impl UnicodeError {
 
     /// The Python class name.
     pub fn python_class(&self) -> &'static str {
-        match self.kind {
-            UnicodeErrorKind::Unicode => "UnicodeError",
-            UnicodeErrorKind::Encode => "UnicodeEncodeError",
-            UnicodeErrorKind::Decode => "UnicodeDecodeError",
-        }
+        self.kind.class().name()
     }
 
     /// The message (`str(exc)`).
@@ -882,7 +1238,7 @@ impl std::error::Error for UnicodeError {}
 #[derive(Debug)]
 #[doc(alias = "OSError")]
 pub struct OsError {
-    class: &'static str,
+    class: PyClass,
     errno: Option<i32>,
     strerror: Option<String>,
     filename: Option<String>,
@@ -905,16 +1261,16 @@ impl OsError {
             },
             None => {
                 let class = match e.kind() {
-                    io::ErrorKind::TimedOut => "TimeoutError",
-                    io::ErrorKind::NotFound => "FileNotFoundError",
-                    io::ErrorKind::ConnectionReset => "ConnectionResetError",
-                    io::ErrorKind::ConnectionAborted => "ConnectionAbortedError",
-                    io::ErrorKind::ConnectionRefused => "ConnectionRefusedError",
-                    io::ErrorKind::BrokenPipe => "BrokenPipeError",
-                    io::ErrorKind::PermissionDenied => "PermissionError",
-                    io::ErrorKind::WouldBlock => "BlockingIOError",
-                    io::ErrorKind::Interrupted => "InterruptedError",
-                    _ => "OSError",
+                    io::ErrorKind::TimedOut => PyClass::TimeoutError,
+                    io::ErrorKind::NotFound => PyClass::FileNotFoundError,
+                    io::ErrorKind::ConnectionReset => PyClass::ConnectionResetError,
+                    io::ErrorKind::ConnectionAborted => PyClass::ConnectionAbortedError,
+                    io::ErrorKind::ConnectionRefused => PyClass::ConnectionRefusedError,
+                    io::ErrorKind::BrokenPipe => PyClass::BrokenPipeError,
+                    io::ErrorKind::PermissionDenied => PyClass::PermissionError,
+                    io::ErrorKind::WouldBlock => PyClass::BlockingIoError,
+                    io::ErrorKind::Interrupted => PyClass::InterruptedError,
+                    _ => PyClass::OsError,
                 };
                 OsError {
                     class,
@@ -944,7 +1300,7 @@ impl OsError {
     /// for socket timeouts (`"The read operation timed out"`).
     pub(crate) fn timeout(message: impl Into<String>) -> Self {
         OsError {
-            class: "TimeoutError",
+            class: PyClass::TimeoutError,
             errno: None,
             strerror: None,
             filename: None,
@@ -956,7 +1312,7 @@ impl OsError {
     /// A plain `OSError(message)`.
     pub(crate) fn other(message: impl Into<String>) -> Self {
         OsError {
-            class: "OSError",
+            class: PyClass::OsError,
             errno: None,
             strerror: None,
             filename: None,
@@ -967,6 +1323,12 @@ impl OsError {
 
     /// The Python class name: `"FileNotFoundError"`, `"TimeoutError"`, ...
     pub fn python_class(&self) -> &'static str {
+        self.class.name()
+    }
+
+    /// The Python class ([`PyClass::OsError`] or one of its subclasses).
+    #[doc(alias = "__class__")]
+    pub fn class(&self) -> PyClass {
         self.class
     }
 
@@ -987,15 +1349,15 @@ impl OsError {
 
     fn io_kind(&self) -> io::ErrorKind {
         match self.class {
-            "TimeoutError" => io::ErrorKind::TimedOut,
-            "FileNotFoundError" => io::ErrorKind::NotFound,
-            "ConnectionResetError" => io::ErrorKind::ConnectionReset,
-            "ConnectionAbortedError" => io::ErrorKind::ConnectionAborted,
-            "ConnectionRefusedError" => io::ErrorKind::ConnectionRefused,
-            "BrokenPipeError" => io::ErrorKind::BrokenPipe,
-            "PermissionError" => io::ErrorKind::PermissionDenied,
-            "BlockingIOError" => io::ErrorKind::WouldBlock,
-            "InterruptedError" => io::ErrorKind::Interrupted,
+            PyClass::TimeoutError => io::ErrorKind::TimedOut,
+            PyClass::FileNotFoundError => io::ErrorKind::NotFound,
+            PyClass::ConnectionResetError => io::ErrorKind::ConnectionReset,
+            PyClass::ConnectionAbortedError => io::ErrorKind::ConnectionAborted,
+            PyClass::ConnectionRefusedError => io::ErrorKind::ConnectionRefused,
+            PyClass::BrokenPipeError => io::ErrorKind::BrokenPipe,
+            PyClass::PermissionError => io::ErrorKind::PermissionDenied,
+            PyClass::BlockingIoError => io::ErrorKind::WouldBlock,
+            PyClass::InterruptedError => io::ErrorKind::Interrupted,
             _ => io::ErrorKind::Other,
         }
     }
@@ -1024,23 +1386,23 @@ impl std::error::Error for OsError {
 }
 
 /// Python's `OSError` subclass for an errno (PEP 3151).
-fn class_for_errno(errno: i32) -> &'static str {
+fn class_for_errno(errno: i32) -> PyClass {
     match errno {
-        libc::ENOENT => "FileNotFoundError",
-        libc::ETIMEDOUT => "TimeoutError",
-        libc::ECONNRESET => "ConnectionResetError",
-        libc::ECONNREFUSED => "ConnectionRefusedError",
-        libc::ECONNABORTED => "ConnectionAbortedError",
-        libc::EPIPE | libc::ESHUTDOWN => "BrokenPipeError",
-        libc::EACCES | libc::EPERM => "PermissionError",
-        libc::EISDIR => "IsADirectoryError",
-        libc::ENOTDIR => "NotADirectoryError",
-        libc::EEXIST => "FileExistsError",
-        libc::EAGAIN | libc::EALREADY | libc::EINPROGRESS => "BlockingIOError",
-        libc::EINTR => "InterruptedError",
-        libc::ESRCH => "ProcessLookupError",
-        libc::ECHILD => "ChildProcessError",
-        _ => "OSError",
+        libc::ENOENT => PyClass::FileNotFoundError,
+        libc::ETIMEDOUT => PyClass::TimeoutError,
+        libc::ECONNRESET => PyClass::ConnectionResetError,
+        libc::ECONNREFUSED => PyClass::ConnectionRefusedError,
+        libc::ECONNABORTED => PyClass::ConnectionAbortedError,
+        libc::EPIPE | libc::ESHUTDOWN => PyClass::BrokenPipeError,
+        libc::EACCES | libc::EPERM => PyClass::PermissionError,
+        libc::EISDIR => PyClass::IsADirectoryError,
+        libc::ENOTDIR => PyClass::NotADirectoryError,
+        libc::EEXIST => PyClass::FileExistsError,
+        libc::EAGAIN | libc::EALREADY | libc::EINPROGRESS => PyClass::BlockingIoError,
+        libc::EINTR => PyClass::InterruptedError,
+        libc::ESRCH => PyClass::ProcessLookupError,
+        libc::ECHILD => PyClass::ChildProcessError,
+        _ => PyClass::OsError,
     }
 }
 
@@ -1140,6 +1502,40 @@ mod tests {
         assert!(e.is_instance("ValueError"));
         let e = Error::Ssl(SslError::new(SslErrorKind::Eof, 8, "x", None, None));
         assert!(e.is_instance("SSLError") && e.is_instance("OSError"));
+        assert!(e.is_instance(PyClass::SslEofError) && !e.is_instance(PyClass::ValueError));
+        assert!(!e.is_want_read() && !e.is_want_write() && e.verify_code().is_none());
         assert_eq!(io::Error::from(e).kind(), io::ErrorKind::UnexpectedEof);
+        let e = Error::Ssl(SslError::new(SslErrorKind::WantRead, 2, "x", None, None));
+        assert!(e.is_want_read() && !e.is_want_write());
+        let e = Error::Ssl(SslError::new(SslErrorKind::WantWrite, 3, "x", None, None));
+        assert!(e.is_want_write() && !e.is_want_read());
+        let e = Error::CertVerification(SslCertVerificationError::new(
+            1,
+            "x",
+            None,
+            None,
+            Some(62),
+            Some("Hostname mismatch".into()),
+        ));
+        assert_eq!(e.verify_code(), Some(62));
+        assert_eq!(e.verify_message(), Some("Hostname mismatch"));
+        assert!(e.is_instance(PyClass::SslError) && e.is_instance("ssl.CertificateError"));
+        assert!(!e.is_instance("NoSuchError") && !e.is_instance("ssl.ValueError"));
+        let e = Error::from(OsError::timeout("t"));
+        assert!(e.is_instance(PyClass::TimeoutError) && e.is_instance("socket.timeout"));
+        assert!(!e.is_instance(PyClass::SslError));
+    }
+
+    #[test]
+    fn class_names_round_trip() {
+        for c in PyClass::ALL {
+            assert_eq!(PyClass::from_name(c.name()), Some(*c));
+            let qualified = format!("{}.{}", c.module(), c.name());
+            assert_eq!(PyClass::from_name(&qualified), Some(*c));
+            // Parents come first in ALL.
+            let at = |x: &PyClass| PyClass::ALL.iter().position(|y| y == x);
+            assert!(c.bases().iter().all(|b| at(b) < at(c)), "{c}");
+        }
+        assert_eq!(PyClass::ALL.len(), 31);
     }
 }

@@ -15,6 +15,8 @@
 //! | `ctx.wrap_socket(sock, server_hostname=h)` | [`SslContext::wrap_socket`]`(sock, `[`WrapOptions::client`]`(h))` |
 //! | `s.getpeercert()` / `getpeercert(True)` | [`SslSocket::getpeercert`] / [`SslSocket::getpeercert_der`] |
 //! | `except ssl.SSLCertVerificationError as e` | [`Error::CertVerification`] |
+//! | `except ssl.SSLError as e` | `Err(e) if e.`[`is_instance`](Error::is_instance)`(`[`PyClass::SslError`]`)` |
+//! | `s.read(n)` | [`SslSocket::recv`] (`io::Read::read` keeps its meaning) |
 //! | `ssl.create_default_context()` | [`create_default_context`] |
 //!
 //! ```no_run
@@ -32,9 +34,10 @@
 //! ```
 //!
 //! Errors: every fallible call returns [`Error`], whose variant and
-//! [`Error::python_class`] name the exception CPython raises in the same
-//! situation, and whose `Display` is Python's `str(exc)` without the
-//! `(_ssl.c:NNNN)` suffix.
+//! [`Error::class`] (a [`PyClass`]) name the exception CPython raises in the
+//! same situation, whose [`Error::is_instance`] is Python's `isinstance`
+//! (so `except` clauses become `match` guards), and whose `Display` is
+//! Python's `str(exc)` without the `(_ssl.c:NNNN)` suffix.
 
 #![deny(unsafe_code)]
 #![warn(missing_docs)]
@@ -72,8 +75,9 @@ pub use context::{
 };
 pub use enums::{Options, Protocol, Purpose, TlsVersion, VerifyFlags, VerifyMode};
 pub use error::{
-    CertificateError, Error, OsError, Result, SslCertVerificationError, SslError, SslErrorKind,
-    SslErrorNumber, TypeError, UnicodeError, UnicodeErrorKind, UnicodeObject, ValueError,
+    CertificateError, Error, ExceptionClass, OsError, PyClass, Result, SslCertVerificationError,
+    SslError, SslErrorKind, SslErrorNumber, TypeError, UnicodeError, UnicodeErrorKind,
+    UnicodeObject, ValueError,
 };
 pub use memorybio::MemoryBio;
 pub use message::{
@@ -81,6 +85,7 @@ pub use message::{
     TlsMessageType,
 };
 pub use object::SslObject;
+pub use pyfmt::PyRepr;
 pub use session::SslSession;
 pub use socket::{SslSocket, WrapOptions};
 pub use tls::CipherInfo;

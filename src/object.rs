@@ -176,8 +176,12 @@ impl SslObject {
     }
 
     /// `read(len)`: up to `len` bytes of application data; empty after the
-    /// peer's close_notify.
-    pub fn read(&mut self, len: usize) -> Result<Vec<u8>> {
+    /// peer's close_notify. Named `recv`, as on
+    /// [`SslSocket`](crate::SslSocket) and
+    /// [`BorrowedSslSocket`](crate::BorrowedSslSocket), so that no inherent
+    /// method shadows [`std::io::Read::read`].
+    #[doc(alias = "read")]
+    pub fn recv(&mut self, len: usize) -> Result<Vec<u8>> {
         let mut buf = vec![0u8; len];
         let n = self.read_into(&mut buf)?;
         buf.truncate(n);

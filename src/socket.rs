@@ -324,16 +324,6 @@ impl SslSocket {
         }
     }
 
-    /// `read(len)`: up to `len` bytes of application data; empty at the
-    /// end of the stream (close_notify, or a ragged EOF when
-    /// `suppress_ragged_eofs`).
-    pub fn read(&mut self, len: usize) -> Result<Vec<u8>> {
-        let mut buf = vec![0u8; len];
-        let n = self.read_into(&mut buf)?;
-        buf.truncate(n);
-        Ok(buf)
-    }
-
     /// `read(len, buffer)` / `recv_into(buffer)`: reads into `buf`,
     /// returning the count (0 at the end of the stream).
     #[doc(alias = "recv_into")]
@@ -362,13 +352,33 @@ impl SslSocket {
         }
     }
 
-    /// `recv(buflen)`: the same as [`read`](Self::read).
+    /// `recv(buflen)` / `read(len)`: up to `buflen` bytes of application
+    /// data; empty at the end of the stream (close_notify, or a ragged EOF
+    /// when `suppress_ragged_eofs`).
+    ///
+    /// Python's `read(len)` is named `recv` here so that it does not shadow
+    /// [`io::Read::read`]: with `use std::io::Read`, `tls.read(&mut buf)`
+    /// is the `io::Read` method.
+    #[doc(alias = "read")]
     pub fn recv(&mut self, buflen: usize) -> Result<Vec<u8>> {
-        self.read(buflen)
+        let mut buf = vec![0u8; buflen];
+        let n = self.read_into(&mut buf)?;
+        buf.truncate(n);
+        Ok(buf)
+    }
+
+    /// `recv_into(buffer)`: the same as [`read_into`](Self::read_into).
+    pub fn recv_into(&mut self, buffer: &mut [u8]) -> Result<usize> {
+        self.read_into(buffer)
     }
 
     /// `write(data)` / `send(data)`: encrypts and sends `data`, returning
     /// the number of bytes written.
+    ///
+    /// It keeps Python's name although [`io::Write::write`] has the same
+    /// one: the arguments are the same and `?` turns its error into an
+    /// [`io::Error`], so `io::Write` code using `tls.write(buf)?` compiles
+    /// unchanged.
     #[doc(alias = "send")]
     pub fn write(&mut self, data: &[u8]) -> Result<usize> {
         if self.core.is_none() {

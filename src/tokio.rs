@@ -1,7 +1,7 @@
 //! An async TLS stream for tokio (feature `tokio`), built as asyncio's
 //! `sslproto` is: an [`SslObject`] between two [`MemoryBio`]s, with the
 //! stream moving bytes between the BIOs and the transport. Errors are
-//! pyssl's [`Error`](crate::Error)s, carried inside `io::Error`
+//! pyssl's [`Error`]s, carried inside `io::Error`
 //! (`io_error.get_ref()` downcasts to it; want-read never escapes).
 //!
 //! ```no_run

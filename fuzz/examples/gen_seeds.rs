@@ -197,7 +197,7 @@ fn record(client: &SslContext, server: &SslContext, host: &str) -> (Vec<Vec<u8>>
                         c.write(b"ping").expect("client write");
                         c_sent = true;
                     }
-                    let _ = c.read(1024);
+                    let _ = c.recv(1024);
                 }
                 Err(e) if want_read(&e) => {}
                 Err(e) => {
@@ -216,7 +216,7 @@ fn record(client: &SslContext, server: &SslContext, host: &str) -> (Vec<Vec<u8>>
             match s.do_handshake() {
                 Ok(()) => {
                     s_done = true;
-                    let _ = s.read(1024);
+                    let _ = s.recv(1024);
                     if !s_sent {
                         s.write(b"pong").expect("server write");
                         s_sent = true;

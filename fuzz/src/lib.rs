@@ -168,7 +168,7 @@ impl<'a> Iterator for Chunks<'a> {
 fn step(obj: &mut SslObject) {
     if obj.do_handshake().is_ok() {
         let _ = obj.write(b"ping");
-        let _ = obj.read(16 * 1024);
+        let _ = obj.recv(16 * 1024);
     }
 }
 

@@ -101,13 +101,13 @@ fn a2b_base64(data: &[u8]) -> Result<Vec<u8>, Error> {
     match quad_pos {
         0 => Ok(out),
         1 => Err(Error::Value(ValueError::with_class(
-            "Error",
+            crate::error::PyClass::BinasciiError,
             format!(
                 "Invalid base64-encoded string: number of data characters ({}) cannot be 1 more than a multiple of 4",
                 out.len() / 3 * 4 + 1
             ),
         ))),
-        _ => Err(Error::Value(ValueError::with_class("Error", "Incorrect padding"))),
+        _ => Err(Error::Value(ValueError::with_class(crate::error::PyClass::BinasciiError, "Incorrect padding"))),
     }
 }
 

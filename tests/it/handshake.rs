@@ -398,7 +398,7 @@ fn memory_bio_pair() {
     );
     let mut c = cli.wrap_bio(&ci, &co, false, Some("localhost")).unwrap();
     let mut s = srv.wrap_bio(&si, &so, true, None).unwrap();
-    let e = c.read(1).unwrap_err();
+    let e = c.recv(1).unwrap_err();
     assert_eq!(e.python_class(), "SSLWantReadError");
     let mut done = (false, false);
     for _ in 0..10 {
@@ -417,10 +417,10 @@ fn memory_bio_pair() {
     assert_eq!(done, (true, true));
     c.write(b"hello").unwrap();
     si.write(&co.read(None).unwrap()).unwrap();
-    assert_eq!(s.read(5).unwrap(), b"hello");
+    assert_eq!(s.recv(5).unwrap(), b"hello");
     // Truncation: EOF without close_notify.
     si.write_eof();
-    let e = s.read(5).unwrap_err();
+    let e = s.recv(5).unwrap_err();
     assert_eq!(e.python_class(), "SSLEOFError");
     let e = si.write(b"x").unwrap_err();
     assert_eq!(e.to_string(), "cannot write() after write_eof()");
@@ -569,4 +569,43 @@ fn ignore_unexpected_eof_option() {
         let e = c.recv(10).unwrap_err();
         assert_eq!(e.to_string(), super::support::eof_message());
     }
+}
+
+/// `use std::io::Read` code works on an `SslSocket`: `tls.read(&mut buf)`
+/// is `io::Read::read` (Python's `read(len)` is `recv`), and `tls.write(b)?`
+/// in an `io::Result` function compiles; Python's names stay available.
+#[test]
+fn io_read_is_not_shadowed() {
+    fn exchange(tls: &mut SslSocket) -> std::io::Result<Vec<u8>> {
+        let mut got = Vec::new();
+        let mut buf = [0u8; 3];
+        tls.write(b"pi")?;
+        tls.write_all(b"ng")?;
+        while got.len() < 4 {
+            let n = tls.read(&mut buf)?;
+            assert!(n > 0);
+            got.extend_from_slice(&buf[..n]);
+        }
+        Ok(got)
+    }
+    let srv = server_ctx(&pki().leaf);
+    let (port, h) = serve_one(move |s| {
+        let mut t = srv.wrap_socket(s, WrapOptions::server())?;
+        let mut got = Vec::new();
+        while got.len() < 4 {
+            let mut b = [0u8; 8];
+            let n = t.recv_into(&mut b)?;
+            assert!(n > 0);
+            got.extend_from_slice(&b[..n]);
+        }
+        t.sendall(&got)?;
+        let more = t.recv(16)?;
+        t.send(&more)?;
+        Ok::<_, Error>(got)
+    });
+    let mut c = client(port, "localhost").unwrap();
+    assert_eq!(exchange(&mut c).unwrap(), b"ping");
+    c.sendall(b"xyz").unwrap();
+    assert_eq!(c.recv(16).unwrap(), b"xyz");
+    assert_eq!(h.join().unwrap().unwrap(), b"ping");
 }

@@ -172,7 +172,7 @@ impl Pair {
     fn data_and_close(&mut self) -> Vec<&'static str> {
         self.c.write(b"x").unwrap();
         self.client_to_server();
-        assert_eq!(self.s.read(1).unwrap(), b"x");
+        assert_eq!(self.s.recv(1).unwrap(), b"x");
         let mut steps = Vec::new();
         for i in [0, 1, 0] {
             let (o, out, peer) = if i == 0 {

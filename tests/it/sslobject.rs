@@ -126,8 +126,8 @@ fn run_pyssl(hostname: &str, max_tls12: bool, steps: &[Value]) -> Value {
             "s_garbage" => x.si.write(&arg_s()).map(|_| Value::Null),
             "c_write" => x.c.write(&arg_s()).map(|n| json!(n)),
             "s_write" => x.s.write(&arg_s()).map(|n| json!(n)),
-            "c_read" => x.c.read(arg_n()).map(|d| latin1(&d)),
-            "s_read" => x.s.read(arg_n()).map(|d| latin1(&d)),
+            "c_read" => x.c.recv(arg_n()).map(|d| latin1(&d)),
+            "s_read" => x.s.recv(arg_n()).map(|d| latin1(&d)),
             "c_unwrap" => x.c.unwrap().map(|()| Value::Null),
             "s_unwrap" => x.s.unwrap().map(|()| Value::Null),
             "c_eof" => {
@@ -458,7 +458,7 @@ fn sslobject_session_resumption() {
             }
             ci.write(&so.read(None).unwrap()).unwrap();
         }
-        let e = c.read(1).unwrap_err();
+        let e = c.recv(1).unwrap_err();
         assert_eq!(e.python_class(), "SSLWantReadError");
         (c.session().unwrap(), c.session_reused())
     };

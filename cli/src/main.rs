@@ -16,7 +16,9 @@ use std::time::Duration;
 
 use clap::{Parser, Subcommand};
 use pyssl::testing::{CertificateAuthority, Leaf, LeafSpec, TempDir};
-use pyssl::{Error, Protocol, Purpose, SslContext, SslSocket, TlsVersion, VerifyMode, WrapOptions};
+use pyssl::{
+    Error, Protocol, Purpose, PyRepr, SslContext, SslSocket, TlsVersion, VerifyMode, WrapOptions,
+};
 
 #[derive(Parser)]
 #[command(
@@ -104,21 +106,15 @@ fn main() -> ExitCode {
     }
 }
 
-/// Python's `repr` of a str.
-fn repr(s: &str) -> String {
-    pyssl::pyfmt::repr_str(s)
-}
-
 fn error_json(e: &Error) -> String {
-    let v = e.cert_verification();
     format!(
         "{{\"type\": {}, \"message\": {}, \"library\": {}, \"reason\": {}, \"verify_code\": {}, \"verify_message\": {}}}",
         json_opt(Some(e.python_class())),
         json_opt(Some(&e.to_string())),
         json_opt(e.library()),
         json_opt(e.reason()),
-        v.and_then(|v| v.verify_code()).map_or("null".into(), |c| c.to_string()),
-        json_opt(v.and_then(|v| v.verify_message())),
+        e.verify_code().map_or("null".into(), |c| c.to_string()),
+        json_opt(e.verify_message()),
     )
 }
 
@@ -214,7 +210,7 @@ fn probe(a: ProbeArgs) -> ExitCode {
     let _ = sock.set_read_timeout(Some(timeout));
     let _ = sock.set_write_timeout(Some(timeout));
     let name = a.servername.clone().unwrap_or(host.clone());
-    eprintln!("handshake with server_hostname={} ...", repr(&name));
+    eprintln!("handshake with server_hostname={} ...", name.py_repr());
     let tls = match ctx.wrap_socket(sock, WrapOptions::client(&name)) {
         Ok(t) => t,
         Err(e) => return fail(e, a.json),
@@ -245,27 +241,10 @@ fn report(tls: &SslSocket, json: bool) -> ExitCode {
             cert.map_or("null".into(), |c| c.to_json())
         );
     } else {
-        println!(
-            "server_hostname: {}",
-            tls.server_hostname().map_or("None".into(), repr)
-        );
-        println!(
-            "version: {}",
-            tls.version().map_or("None".into(), |v| repr(&v))
-        );
-        println!(
-            "cipher: {}",
-            cipher.map_or("None".into(), |c| format!(
-                "({}, {}, {})",
-                repr(&c.name),
-                repr(&c.protocol),
-                c.secret_bits
-            ))
-        );
-        println!(
-            "getpeercert: {}",
-            cert.map_or("None".into(), |c| c.python_repr())
-        );
+        println!("server_hostname: {}", tls.server_hostname().py_repr());
+        println!("version: {}", tls.version().py_repr());
+        println!("cipher: {}", cipher.py_repr());
+        println!("getpeercert: {}", cert.py_repr());
     }
     ExitCode::SUCCESS
 }
@@ -285,7 +264,7 @@ fn decode(file: &PathBuf, json: bool) -> ExitCode {
             ExitCode::SUCCESS
         }
         Ok(c) => {
-            println!("{}", c.python_repr());
+            println!("{}", c.py_repr());
             ExitCode::SUCCESS
         }
         Err(e) => {
@@ -342,7 +321,7 @@ fn demo() -> pyssl::Result<()> {
     )?;
     report(&tls, false);
     tls.sendall(b"ping")?;
-    println!("echo: {}", repr(&String::from_utf8_lossy(&tls.recv(4)?)));
+    println!("echo: {}", tls.recv(4)?.py_repr());
     drop(tls);
     let _ = h.join();
     let cases = [
@@ -352,7 +331,7 @@ fn demo() -> pyssl::Result<()> {
     ];
     for (title, leaf, name, host) in cases {
         println!();
-        println!("{title}, server_hostname={}", repr(host));
+        println!("{title}, server_hostname={}", host.py_repr());
         let (port, h) = serve(server_ctx(&dir, leaf, name)?)?;
         match client.wrap_socket(
             TcpStream::connect(("127.0.0.1", port))?,
@@ -361,13 +340,13 @@ fn demo() -> pyssl::Result<()> {
             Ok(_) => println!("unexpectedly verified"),
             Err(e) => {
                 println!("{}: {e}", e.python_class());
-                if let Some(v) = e.cert_verification() {
+                if e.is_instance(pyssl::PyClass::SslCertVerificationError) {
                     println!(
                         "  verify_code={} verify_message={} library={} reason={}",
-                        v.verify_code().map_or("None".into(), |c| c.to_string()),
-                        v.verify_message().map_or("None".into(), repr),
-                        v.library().map_or("None".into(), repr),
-                        v.reason().map_or("None".into(), repr)
+                        e.verify_code().py_repr(),
+                        e.verify_message().py_repr(),
+                        e.library().py_repr(),
+                        e.reason().py_repr()
                     );
                 }
             }
