@@ -19,8 +19,8 @@ use std::thread;
 use std::time::{Duration, Instant};
 
 use pyssl::{
-    CaData, Error, GeneralName, MemoryBio, Options, Password, PeerCert, Protocol, Purpose,
-    SslContext, SslSocket, TlsVersion, VerifyFlags, VerifyMode, WrapOptions,
+    CaData, Error, GeneralName, MemoryBio, NameValue, Options, Password, PeerCert, Protocol,
+    Purpose, SslContext, SslSocket, TlsVersion, VerifyFlags, VerifyMode, WrapOptions,
 };
 use serde_json::{json, Map, Value};
 
@@ -131,10 +131,20 @@ fn bytes_json(b: &[u8]) -> Value {
     json!({"sha256": hex, "len": b.len()})
 }
 
-fn name_json(name: &[Vec<(String, String)>]) -> Value {
+fn name_json(name: &[Vec<(String, NameValue)>]) -> Value {
+    let value = |v: &NameValue| match v {
+        NameValue::Text(t) => json!(t),
+        NameValue::Bytes(b) => bytes_json(b),
+    };
     Value::Array(
         name.iter()
-            .map(|rdn| Value::Array(rdn.iter().map(|(k, v)| json!([k, v])).collect::<Vec<_>>()))
+            .map(|rdn| {
+                Value::Array(
+                    rdn.iter()
+                        .map(|(k, v)| json!([k, value(v)]))
+                        .collect::<Vec<_>>(),
+                )
+            })
             .collect(),
     )
 }
@@ -181,7 +191,7 @@ fn cert_json(c: &PeerCert) -> Value {
     Value::Object(m)
 }
 
-fn name_from_json(v: &Value) -> Vec<Vec<(String, String)>> {
+fn name_from_json(v: &Value) -> Vec<Vec<(String, NameValue)>> {
     v.as_array()
         .into_iter()
         .flatten()
@@ -193,7 +203,7 @@ fn name_from_json(v: &Value) -> Vec<Vec<(String, String)>> {
                     let p = pair.as_array()?;
                     Some((
                         p.first()?.as_str()?.to_string(),
-                        p.get(1)?.as_str()?.to_string(),
+                        NameValue::from(p.get(1)?.as_str()?),
                     ))
                 })
                 .collect()

@@ -10,7 +10,72 @@
 /// One attribute of a distinguished name: `(long name, value)`, for example
 /// `("commonName", "localhost")`. The name is OpenSSL's long name for the
 /// attribute type, or its dotted OID when OpenSSL has no name for it.
-pub type NameAttribute = (String, String);
+pub type NameAttribute = (String, NameValue);
+
+/// The value of a name attribute: a `str` in Python, or `bytes` for a
+/// BIT STRING value (`x500UniqueIdentifier`), as CPython's
+/// `_create_tuple_for_attribute` gives it.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum NameValue {
+    /// A string type, decoded to text (`ASN1_STRING_to_UTF8`).
+    Text(String),
+    /// A BIT STRING: its bytes (unused trailing bits zero). An empty one
+    /// is `None` in Python (CPython builds the value from OpenSSL's NULL
+    /// data pointer); [`PyRepr`](crate::PyRepr) prints it so.
+    Bytes(Vec<u8>),
+}
+
+impl NameValue {
+    /// The text, `None` for a BIT STRING value.
+    pub fn as_str(&self) -> Option<&str> {
+        match self {
+            NameValue::Text(t) => Some(t),
+            NameValue::Bytes(_) => None,
+        }
+    }
+}
+
+impl From<&str> for NameValue {
+    fn from(s: &str) -> Self {
+        NameValue::Text(s.to_owned())
+    }
+}
+
+impl From<String> for NameValue {
+    fn from(s: String) -> Self {
+        NameValue::Text(s)
+    }
+}
+
+impl From<Vec<u8>> for NameValue {
+    fn from(b: Vec<u8>) -> Self {
+        NameValue::Bytes(b)
+    }
+}
+
+impl PartialEq<str> for NameValue {
+    fn eq(&self, other: &str) -> bool {
+        self.as_str() == Some(other)
+    }
+}
+
+impl PartialEq<&str> for NameValue {
+    fn eq(&self, other: &&str) -> bool {
+        self.as_str() == Some(*other)
+    }
+}
+
+impl std::fmt::Display for NameValue {
+    /// The text as is; bytes as Python's `bytes` repr.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            NameValue::Text(t) => f.write_str(t),
+            NameValue::Bytes(b) => {
+                f.write_str(&crate::PyRepr::py_repr(&NameValue::Bytes(b.clone())))
+            }
+        }
+    }
+}
 
 /// One RelativeDistinguishedName: usually a single attribute, several for a
 /// multi-valued RDN.
@@ -182,11 +247,16 @@ fn name_json(name: &DistinguishedName) -> String {
             let attrs: Vec<String> = rdn
                 .iter()
                 .map(|(k, v)| {
-                    format!(
-                        "[{}, {}]",
-                        crate::pyfmt::json_str(k),
-                        crate::pyfmt::json_str(v)
-                    )
+                    let value = match v {
+                        NameValue::Text(t) => crate::pyfmt::json_str(t),
+                        NameValue::Bytes(b) if b.is_empty() => "null".to_string(),
+                        // JSON has no bytes: the byte values.
+                        NameValue::Bytes(b) => format!(
+                            "[{}]",
+                            b.iter().map(u8::to_string).collect::<Vec<_>>().join(", ")
+                        ),
+                    };
+                    format!("[{}, {value}]", crate::pyfmt::json_str(k))
                 })
                 .collect();
             format!("[{}]", attrs.join(", "))

@@ -67,7 +67,7 @@ pub mod tokio;
 
 pub use asn1::{nid2obj, txt2obj, Asn1Object};
 pub use borrowed::BorrowedSslSocket;
-pub use cert::{DistinguishedName, GeneralName, NameAttribute, PeerCert, Rdn};
+pub use cert::{DistinguishedName, GeneralName, NameAttribute, NameValue, PeerCert, Rdn};
 pub use certificate::{Certificate, Encoding};
 pub use context::{
     create_default_context, AlertDescription, CaData, CertStoreStats, CipherDetails, Password,
@@ -420,7 +420,7 @@ pub fn decode_pem_certificate(pem: &str) -> Result<PeerCert> {
     let bad = || Error::Ssl(SslError::plain("Error decoding PEM-encoded file"));
     let der = pure::pem::pem_read_x509(pem).ok_or_else(bad)?;
     match pure::x509::decode_certificate(&der) {
-        Err(e) if e.python_class() == "SSLError" && e.library().is_none() => Err(bad()),
+        Err(e) if pure::x509::is_malformed(&e) => Err(bad()),
         other => other,
     }
 }

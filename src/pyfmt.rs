@@ -278,6 +278,17 @@ impl<T: PyRepr> PyRepr for [T] {
     }
 }
 
+impl PyRepr for crate::cert::NameValue {
+    /// `'text'`, or `b'bytes'` for a BIT STRING value (`None` when empty).
+    fn py_repr(&self) -> String {
+        match self {
+            crate::cert::NameValue::Text(t) => repr_str(t),
+            crate::cert::NameValue::Bytes(b) if b.is_empty() => "None".to_string(),
+            crate::cert::NameValue::Bytes(b) => repr_bytes(b),
+        }
+    }
+}
+
 impl<T: PyRepr> PyRepr for Vec<T> {
     fn py_repr(&self) -> String {
         self.as_slice().py_repr()

@@ -302,14 +302,15 @@ pub(crate) fn match_hostname(cert: &PeerCert, hostname: &str) -> Result<(), Erro
         Err(Error::Value(_)) => None,
         Err(e) => return Err(e),
     };
-    let mut dnsnames: Vec<&str> = Vec::new();
+    // The reprs of the names tried, for the error message.
+    let mut dnsnames: Vec<String> = Vec::new();
     for san in cert.subject_alt_name.iter().flatten() {
         match san {
             GeneralName::Dns(value) => {
                 if host_ip.is_none() && dnsname_match(value, hostname)? {
                     return Ok(());
                 }
-                dnsnames.push(value);
+                dnsnames.push(repr_str(value));
             }
             GeneralName::IpAddress(value) => {
                 if let Some(ip) = &host_ip {
@@ -317,7 +318,7 @@ pub(crate) fn match_hostname(cert: &PeerCert, hostname: &str) -> Result<(), Erro
                         return Ok(());
                     }
                 }
-                dnsnames.push(value);
+                dnsnames.push(repr_str(value));
             }
             _ => {}
         }
@@ -325,11 +326,27 @@ pub(crate) fn match_hostname(cert: &PeerCert, hostname: &str) -> Result<(), Erro
     if dnsnames.is_empty() {
         for rdn in cert.subject.iter().flatten() {
             for (key, value) in rdn {
-                if key == "commonName" {
-                    if dnsname_match(value, hostname)? {
-                        return Ok(());
+                if key != "commonName" {
+                    continue;
+                }
+                match value {
+                    crate::cert::NameValue::Text(value) => {
+                        if dnsname_match(value, hostname)? {
+                            return Ok(());
+                        }
+                        dnsnames.push(repr_str(value));
                     }
-                    dnsnames.push(value);
+                    // A BIT STRING value is bytes in Python (None when
+                    // empty): None matches nothing, bytes fail in
+                    // `dn.count('*')`.
+                    crate::cert::NameValue::Bytes(b) if b.is_empty() => {
+                        dnsnames.push("None".to_string());
+                    }
+                    crate::cert::NameValue::Bytes(_) => {
+                        return Err(Error::Type(crate::error::TypeError::new(
+                            "argument should be integer or bytes-like object, not 'str'",
+                        )));
+                    }
                 }
             }
         }
@@ -339,17 +356,13 @@ pub(crate) fn match_hostname(cert: &PeerCert, hostname: &str) -> Result<(), Erro
             "no appropriate commonName or subjectAltName fields were found".into(),
         )),
         [one] => Err(cert_error(format!(
-            "hostname {} doesn't match {}",
-            repr_str(hostname),
-            repr_str(one)
+            "hostname {} doesn't match {one}",
+            repr_str(hostname)
         ))),
         many => Err(cert_error(format!(
             "hostname {} doesn't match either of {}",
             repr_str(hostname),
-            many.iter()
-                .map(|d| repr_str(d))
-                .collect::<Vec<_>>()
-                .join(", ")
+            many.join(", ")
         ))),
     }
 }
@@ -357,13 +370,14 @@ pub(crate) fn match_hostname(cert: &PeerCert, hostname: &str) -> Result<(), Erro
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::cert::NameValue;
 
     fn cn(names: &[&str]) -> PeerCert {
         PeerCert {
             subject: Some(
                 names
                     .iter()
-                    .map(|n| vec![("commonName".to_string(), n.to_string())])
+                    .map(|n| vec![("commonName".to_string(), NameValue::from(*n))])
                     .collect(),
             ),
             ..PeerCert::default()
@@ -568,5 +582,28 @@ mod tests {
             "127.0.0.1\0",
             Err("hostname '127.0.0.1\\x00' doesn't match '127.0.0.1'"),
         );
+    }
+
+    /// Python 3.11's `match_hostname` on a commonName that is bytes (a
+    /// BIT STRING value): `TypeError` from `dn.count('*')`; an empty one is
+    /// None there, which matches nothing.
+    #[test]
+    fn bit_string_common_names_as_python_311() {
+        let cert = |v: &[u8]| PeerCert {
+            subject: Some(vec![vec![(
+                "commonName".to_string(),
+                NameValue::Bytes(v.to_vec()),
+            )]]),
+            ..PeerCert::default()
+        };
+        let e = match_hostname(&cert(b"x"), "x").unwrap_err();
+        assert_eq!(e.python_class(), "TypeError");
+        assert_eq!(
+            e.to_string(),
+            "argument should be integer or bytes-like object, not 'str'"
+        );
+        let e = match_hostname(&cert(b""), "x").unwrap_err();
+        assert_eq!(e.python_class(), "SSLCertVerificationError");
+        assert_eq!(e.to_string(), "hostname 'x' doesn't match None");
     }
 }

@@ -7,7 +7,7 @@
 //! present more than once, or undecodable yields no key.
 
 use super::der::{self, Malformed, Reader};
-use crate::cert::{DistinguishedName, GeneralName, PeerCert, Rdn};
+use crate::cert::{DistinguishedName, GeneralName, NameValue, PeerCert, Rdn};
 use crate::error::{Error, SslError, UnicodeError};
 
 include!(concat!(env!("OUT_DIR"), "/oids.rs"));
@@ -25,6 +25,13 @@ const OID_MS_UPN: &[u8] = &[0x2b, 0x06, 0x01, 0x04, 0x01, 0x82, 0x37, 0x14, 0x02
 
 fn invalid() -> Error {
     Error::Ssl(SslError::plain("Error decoding DER-encoded certificate"))
+}
+
+/// True for the error of a certificate OpenSSL's parser rejects (as opposed
+/// to one it parses but CPython cannot turn into a dict).
+pub(crate) fn is_malformed(e: &Error) -> bool {
+    matches!(e, Error::Ssl(s) if s.library().is_none()
+        && s.message() == "Error decoding DER-encoded certificate")
 }
 
 impl From<Malformed> for Error {
@@ -169,7 +176,12 @@ fn decode_name(seq: &[u8]) -> Result<DistinguishedName, Error> {
             let mut a = Reader::new(atv);
             let oid = a.expect(der::OID)?;
             let value = a.next()?;
-            rdn.push((oid_text(oid)?, string_to_utf8(value.tag, value.value)?));
+            let value = if value.tag == der::BIT_STRING {
+                NameValue::Bytes(bit_string(value.value)?)
+            } else {
+                NameValue::Text(string_to_utf8(value.tag, value.value)?)
+            };
+            rdn.push((oid_text(oid)?, value));
         }
         if !rdn.is_empty() {
             out.push(rdn);
@@ -265,6 +277,21 @@ fn to_decimal(n: &[u32]) -> String {
         }
     }
     s
+}
+
+/// The bytes of a BIT STRING as OpenSSL's `c2i_ASN1_BIT_STRING` keeps
+/// them: without the unused-bits count, the unused trailing bits cleared;
+/// an empty encoding or a count over 7 is a malformed certificate.
+fn bit_string(content: &[u8]) -> Result<Vec<u8>, Error> {
+    let (&unused, bits) = content.split_first().ok_or(Malformed)?;
+    if unused > 7 || (unused != 0 && bits.is_empty()) {
+        return Err(Malformed.into());
+    }
+    let mut out = bits.to_vec();
+    if let Some(last) = out.last_mut() {
+        *last &= 0xffu8 << unused;
+    }
+    Ok(out)
 }
 
 /// `ASN1_STRING_to_UTF8` of a string value, then Python's strict UTF-8

@@ -51,7 +51,7 @@ fn verified_connection_reports_like_python() {
     let cert = c.getpeercert().unwrap().unwrap();
     assert_eq!(
         cert.subject.as_ref().unwrap().last().unwrap()[0],
-        ("commonName".to_string(), "localhost".to_string())
+        ("commonName".to_string(), "localhost".into())
     );
     assert_eq!(
         cert.subject_alt_name.unwrap(),

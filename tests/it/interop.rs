@@ -110,10 +110,7 @@ fn openssl_s_client_against_server() {
     assert!(text.contains("Verify return code: 0 (ok)"), "{text}");
     assert_eq!(data, b"ping\n");
     let peer = peer.expect("client certificate");
-    assert_eq!(
-        peer.subject.unwrap().last().unwrap()[0].1,
-        "pyssl client".to_string()
-    );
+    assert_eq!(peer.subject.unwrap().last().unwrap()[0].1, "pyssl client");
 }
 
 const PY_CLIENT: &str = r#"

@@ -19,6 +19,7 @@ mod handshake;
 mod interop;
 mod io_errors;
 mod msgcallback;
+mod names;
 mod psk;
 mod pyrepr;
 mod sslobject;

@@ -18,7 +18,15 @@ fn name_to_py<'py>(
         .map(|rdn| {
             let attrs = rdn
                 .iter()
-                .map(|(k, v)| PyTuple::new(py, [k.as_str(), v.as_str()]))
+                .map(|(k, v)| {
+                    let value = match v {
+                        pyssl::NameValue::Text(t) => PyString::new(py, t).into_any(),
+                        // CPython's "y#" of OpenSSL's NULL data: None.
+                        pyssl::NameValue::Bytes(b) if b.is_empty() => py.None().into_bound(py),
+                        pyssl::NameValue::Bytes(b) => PyBytes::new(py, b).into_any(),
+                    };
+                    PyTuple::new(py, [PyString::new(py, k).into_any(), value])
+                })
                 .collect::<PyResult<Vec<_>>>()?;
             PyTuple::new(py, attrs)
         })
