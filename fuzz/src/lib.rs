@@ -237,7 +237,7 @@ pub fn parse_match_hostname_input(text: &str) -> (PeerCert, &str) {
                 match attr {
                     Some(name) => {
                         let subject = cert.subject.get_or_insert_with(Vec::new);
-                        let pair = (name.to_string(), value.to_string());
+                        let pair = (name.to_string(), pyssl::NameValue::from(value));
                         match subject.last_mut() {
                             Some(rdn) if key == "CN+" => rdn.push(pair),
                             _ => subject.push(vec![pair]),
