@@ -8,7 +8,7 @@ use serde_json::Value;
 
 mod support;
 
-use support::{pki, python313};
+use support::{pki, python313, require_cpython};
 
 fn pyssl_cmd() -> Command {
     Command::new(env!("CARGO_BIN_EXE_pyssl"))
@@ -63,6 +63,7 @@ fn s_server(cert: &(std::path::PathBuf, std::path::PathBuf)) -> (u16, std::proce
 
 #[test]
 fn probe_reports_what_cpython_reports() {
+    require_cpython!();
     let p = pki();
     for (cert, host) in [
         (&p.leaf, "localhost"),
@@ -108,6 +109,7 @@ fn probe_reports_what_cpython_reports() {
 
 #[test]
 fn decode_prints_what_cpython_decodes() {
+    require_cpython!();
     // The corpus of the pyssl crate, one level up.
     let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/conformance");
     let mut files = Vec::new();

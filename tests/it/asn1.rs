@@ -3,7 +3,7 @@
 
 use serde_json::{json, Value};
 
-use super::support::run_python;
+use super::support::{require_cpython, run_python};
 
 const PY: &str = r#"
 import _ssl, json, ssl, sys
@@ -31,6 +31,7 @@ fn ours(r: pyssl::Result<pyssl::Asn1Object>) -> Value {
 
 #[test]
 fn txt2obj_and_nid2obj_equal_python() {
+    require_cpython!();
     let long_oid = format!("1.{}", "9".repeat(300));
     let long_name = "x".repeat(150);
     let cut_utf8 = format!("{}é", "a".repeat(99));

@@ -8,7 +8,7 @@ use std::process::Command;
 use pyssl::{Certificate, Encoding};
 use serde_json::Value;
 
-use super::support::{pki, run_python};
+use super::support::{pki, require_cpython, run_python};
 
 /// Serves `leaf.pem` (+ its key) with every certificate of the candidate
 /// files that OpenSSL accepts as an extra chain certificate, over memory
@@ -106,6 +106,7 @@ fn openssl_req_cert(dir: &Path, name: &str, subject: &str) -> PathBuf {
 
 #[test]
 fn certificates_equal_cpython() {
+    require_cpython!();
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/conformance");
     let dir = pyssl::testing::TempDir::new("certobj").unwrap();
     let mut files: Vec<PathBuf> = Vec::new();

@@ -10,6 +10,8 @@ use std::process::Command;
 
 use serde_json::Value;
 
+use super::support::require_cpython;
+
 fn runner() -> PathBuf {
     let exe = std::env::current_exe().expect("current exe");
     let dir = exe.parent().and_then(|d| d.parent()).expect("target dir");
@@ -121,15 +123,18 @@ fn expected(name: &str) -> String {
 
 #[test]
 fn context_scenarios_match_cpython() {
+    require_cpython!();
     check("scenarios/context.json", &expected("context"));
 }
 
 #[test]
 fn handshake_scenarios_match_cpython() {
+    require_cpython!();
     check("scenarios/handshake.json", &expected("handshake"));
 }
 
 #[test]
 fn limbo_scenarios_match_cpython() {
+    require_cpython!();
     check("limbo/scenarios.json", &expected("limbo"));
 }

@@ -3,8 +3,11 @@
 
 use serde_json::Value;
 
+use super::support::require_cpython;
+
 #[test]
 fn constants_equal_python() {
+    require_cpython!();
     let py = super::support::run_python(
         "import json, ssl\n\
          names = ['HAS_SNI','HAS_ALPN','HAS_ECDH','HAS_NPN','HAS_NEVER_CHECK_COMMON_NAME',\
@@ -63,6 +66,7 @@ fn constants_equal_python() {
 
 #[test]
 fn default_verify_paths_equal_python() {
+    require_cpython!();
     let py = super::support::run_python(
         "import json, ssl; print(json.dumps(list(ssl.get_default_verify_paths())))",
         &[],
@@ -96,6 +100,7 @@ fn default_verify_paths_equal_python() {
 /// pairwise comparison agrees with Python's.
 #[test]
 fn tls_version_order_is_pythons() {
+    require_cpython!();
     use pyssl::TlsVersion;
     let py = super::support::run_python(
         "import json, ssl\n\

@@ -7,7 +7,7 @@ use pyssl::{
     CaData, Error, Options, Password, Protocol, SslContext, TlsVersion, VerifyFlags, VerifyMode,
 };
 
-use super::support::pki;
+use super::support::{pki, require_cpython};
 
 fn certdata(name: &str) -> std::path::PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -311,6 +311,7 @@ fn module_functions() {
 /// hostname check until `HOSTFLAG_NEVER_CHECK_SUBJECT` is set.
 #[test]
 fn host_flags_like_cpython() {
+    require_cpython!();
     let py = super::support::run_python(
         "import json, ssl, _ssl\n\
          names = ['HOSTFLAG_ALWAYS_CHECK_SUBJECT', 'HOSTFLAG_NO_WILDCARDS', \
@@ -415,6 +416,7 @@ fn host_flags_like_cpython() {
 /// in `ssl.py`, before the C setter runs).
 #[test]
 fn version_bounds_side_effects_equal_cpython() {
+    require_cpython!();
     let py = super::support::run_python(
         r#"
 import json, ssl, warnings

@@ -9,7 +9,7 @@ use pyssl::testing::{CertificateAuthority, KeyType, LeafSpec, TempDir};
 use pyssl::{Protocol, SslContext, TlsVersion, WrapOptions};
 use serde_json::{json, Value};
 
-use super::support::{connect, run_python, serve_one};
+use super::support::{connect, require_cpython, run_python, serve_one};
 
 const DHE: &str = "DHE-RSA-AES128-GCM-SHA256";
 
@@ -87,6 +87,7 @@ fn ours(r: pyssl::Result<()>) -> Value {
 
 #[test]
 fn load_dh_params_equals_python() {
+    require_cpython!();
     let dir = TempDir::new("dh").unwrap();
     let d = dir.path();
     let good = ffdhe2048(d);
@@ -173,6 +174,7 @@ fn dhe_server(dir: &Path, ca: &CertificateAuthority, dh: Option<&Path>) -> SslCo
 
 #[test]
 fn dhe_handshake_with_dh_params() {
+    require_cpython!();
     let dir = TempDir::new("dhe").unwrap();
     let ca = CertificateAuthority::new("pyssl DHE CA").unwrap();
     let ca_file = dir.write("ca.pem", ca.cert_pem()).unwrap();

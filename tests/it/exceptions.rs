@@ -4,7 +4,7 @@
 
 use pyssl::{Error, PyClass};
 
-use super::support::run_python;
+use super::support::{require_cpython, run_python};
 
 const PY_CLASSES: &str = r#"
 import binascii, builtins, json, ssl, sys
@@ -28,6 +28,7 @@ fn key(c: PyClass) -> serde_json::Value {
 
 #[test]
 fn hierarchy_is_cpythons() {
+    require_cpython!();
     let all = PyClass::ALL;
     let arg: Vec<_> = all.iter().map(|c| key(*c)).collect();
     let out = run_python(PY_CLASSES, &[&serde_json::to_string(&arg).unwrap()]);

@@ -17,7 +17,7 @@ use std::time::Duration;
 
 use pyssl::{Error, MemoryBio, Protocol, SslContext, WrapOptions};
 
-use super::support::{pki, python313, run_python, same_openssl_as_cpython};
+use super::support::{pki, python313, require_cpython, run_python, same_openssl_as_cpython};
 
 /// What the code under test ended with.
 #[derive(Debug, Clone, PartialEq)]
@@ -403,6 +403,7 @@ fn cut_after_every_record(
 
 #[test]
 fn peer_closes_after_every_server_record() {
+    require_cpython!();
     cut_after_every_record("client, server cut", 7, |who, k| {
         let (up, srv) = real_server();
         let (port, proxy) = cutting_proxy(up, Dir::ToClient, k);
@@ -415,6 +416,7 @@ fn peer_closes_after_every_server_record() {
 
 #[test]
 fn peer_closes_after_every_client_record() {
+    require_cpython!();
     cut_after_every_record("server, client cut", 4, |who, k| {
         let mut passed = 0;
         let outcome = server_under_test(who, |port| {
@@ -458,6 +460,7 @@ fn take_hello(s: &mut TcpStream) {
 
 #[test]
 fn hostile_servers() {
+    require_cpython!();
     let cases: [Case; 8] = [
         ("client, server closes at once", |s| send_and_close(s, b"")),
         ("client, garbage after ClientHello", |mut s| {
@@ -503,6 +506,7 @@ fn hostile_servers() {
 
 #[test]
 fn faults_after_the_handshake() {
+    require_cpython!();
     // The server stops answering: the client's recv times out.
     let o = client_case("client, server stalls after the handshake", |s| {
         if let Ok(mut t) = server_ctx().wrap_socket(s, WrapOptions::server()) {
@@ -549,6 +553,7 @@ fn faults_after_the_handshake() {
 
 #[test]
 fn hostile_clients() {
+    require_cpython!();
     let cases: [Case; 7] = [
         ("server, client closes at once", |s| send_and_close(s, b"")),
         ("server, plain HTTP request", |s| {

@@ -10,7 +10,7 @@ use std::process::{Command, Stdio};
 use pyssl::{Protocol, SslContext, VerifyMode, WrapOptions};
 use serde_json::Value;
 
-use super::support::{connect, pki, python313, serve_one};
+use super::support::{connect, pki, python313, require_cpython, serve_one};
 
 type CertFiles = (PathBuf, PathBuf);
 
@@ -181,6 +181,7 @@ fn cpython_client(port: u16, host: &str) -> Value {
 
 #[test]
 fn cpython_client_against_pyssl_server_agrees_with_pyssl_client() {
+    require_cpython!();
     let p = pki();
     let setups: Vec<(&CertFiles, &str)> = vec![
         (&p.leaf, "localhost"),
@@ -241,6 +242,7 @@ fn cpython_client_against_pyssl_server_agrees_with_pyssl_client() {
 
 #[test]
 fn pyssl_client_against_cpython_server() {
+    require_cpython!();
     let p = pki();
     for (cert, host, expect_ok) in [
         (&p.leaf, "localhost", true),

@@ -12,7 +12,7 @@ use pyssl::{
 };
 use serde_json::{json, Value};
 
-use super::support::{pki, run_python, same_openssl_as_cpython};
+use super::support::{pki, require_cpython, run_python, same_openssl_as_cpython};
 
 /// Handshake messages whose size changes from run to run (ECDSA
 /// signatures, session tickets): their length is not compared.
@@ -264,6 +264,7 @@ fn has(log: &Value, entry: Value) -> bool {
 
 #[test]
 fn tls13_handshake_messages_match_cpython() {
+    require_cpython!();
     let log = compare("tls13");
     // ClientHello in a TLS 1.0 record header, the TLS 1.3 inner content
     // type, ChangeCipherSpec as msg_type 0x101, close_notify alerts.
@@ -277,6 +278,7 @@ fn tls13_handshake_messages_match_cpython() {
 
 #[test]
 fn tls12_handshake_messages_match_cpython() {
+    require_cpython!();
     let log = compare("tls12");
     assert!(has(&log, json!(["client", "read", 0x303, 22, 12])));
     assert!(has(&log, json!(["client", "write", 0x303, 20, 257])));
@@ -285,6 +287,7 @@ fn tls12_handshake_messages_match_cpython() {
 
 #[test]
 fn sni_switch_to_a_context_without_callback_stops_messages() {
+    require_cpython!();
     // CPython's context setter (bpo-43577): the connection's callback
     // follows the new context's, so the server reports only what came
     // before its SNI callback.

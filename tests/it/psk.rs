@@ -14,7 +14,7 @@ use pyssl::{
 };
 use serde_json::{json, Value};
 
-use super::support::{connect, python313, same_openssl_as_cpython, serve_one};
+use super::support::{connect, python313, require_cpython, same_openssl_as_cpython, serve_one};
 
 const KEY: &[u8] = &[0xde, 0xad, 0xbe, 0xef];
 
@@ -320,6 +320,7 @@ fn shape(v: &Value) -> Value {
 
 #[test]
 fn scenarios_match_cpython() {
+    require_cpython!();
     let cases = cases();
     let mut child = Command::new(python313())
         .arg("-c")
@@ -383,6 +384,7 @@ fn scenarios_match_cpython() {
 
 #[test]
 fn wrong_key_texts_are_cpythons() {
+    require_cpython!();
     // Spelled out for the linked OpenSSL 3.0 (the comparison above covers
     // the other releases).
     if !same_openssl_as_cpython() {
@@ -657,6 +659,7 @@ except Exception as e:
 
 #[test]
 fn pyssl_client_against_cpython_server() {
+    require_cpython!();
     for (tls13, key, ok) in [
         (false, KEY, true),
         (true, KEY, true),
@@ -706,6 +709,7 @@ fn pyssl_client_against_cpython_server() {
 
 #[test]
 fn cpython_client_against_pyssl_server() {
+    require_cpython!();
     for (tls13, key, ok) in [
         (false, KEY, true),
         (true, KEY, true),

@@ -8,7 +8,7 @@ use pyssl::{
 };
 use serde_json::{json, Value};
 
-use super::support::{pki, run_python, same_openssl_as_cpython};
+use super::support::{pki, require_cpython, run_python, same_openssl_as_cpython};
 
 const PY: &str = r#"
 import binascii, builtins, json, ssl, sys, warnings
@@ -93,6 +93,7 @@ fn byte_strings() -> Vec<Vec<u8>> {
 
 #[test]
 fn reprs_are_cpythons() {
+    require_cpython!();
     let texts = texts();
     let bytes = byte_strings();
     let tlsversion = [

@@ -6,7 +6,7 @@
 use pyssl::{Error, MemoryBio, Protocol, SslContext, SslObject, TlsVersion};
 use serde_json::{json, Value};
 
-use super::support::{pki, python313};
+use super::support::{pki, python313, require_cpython};
 
 const PY: &str = r#"
 import json, re, ssl, sys
@@ -250,6 +250,7 @@ fn same(name: &str, hostname: &str, max_tls12: bool, seq: Vec<Value>) {
 
 #[test]
 fn handshake_data_close_notify_like_cpython() {
+    require_cpython!();
     for tls12 in [false, true] {
         let mut seq = steps(&[
             json!(["c_read", 1]),
@@ -290,6 +291,7 @@ fn handshake_data_close_notify_like_cpython() {
 
 #[test]
 fn truncation_and_eof_like_cpython() {
+    require_cpython!();
     let mut seq = handshake();
     seq.extend(steps(&[
         json!(["c_write", "data"]),
@@ -325,6 +327,7 @@ fn truncation_and_eof_like_cpython() {
 
 #[test]
 fn failures_like_cpython() {
+    require_cpython!();
     // Hostname mismatch, seen on both sides.
     let mut seq = handshake();
     seq.extend(steps(&[

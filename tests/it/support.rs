@@ -93,19 +93,85 @@ pub(crate) fn pki() -> &'static Pki {
     })
 }
 
-/// CPython 3.13 (the reference): `$PYSSL_PYTHON313`, else pyenv's 3.13.
-pub(crate) fn python313() -> PathBuf {
-    if let Some(p) = std::env::var_os("PYSSL_PYTHON313") {
-        return PathBuf::from(p);
+/// What a test that needs CPython 3.13 says when there is none.
+pub(crate) const CPYTHON_MISSING: &str =
+    "CPython 3.13 not found (set PYSSL_PYTHON313 or install it with pyenv)";
+
+/// CPython 3.13 (the reference): `$PYSSL_PYTHON313`, else pyenv's 3.13
+/// (`pyenv prefix 3.13`); `None` when that path does not exist (so
+/// `PYSSL_PYTHON313=/nonexistent` hides it) or pyenv has no 3.13.
+pub(crate) fn cpython() -> Option<PathBuf> {
+    static FOUND: OnceLock<Option<PathBuf>> = OnceLock::new();
+    FOUND
+        .get_or_init(|| {
+            let p = match std::env::var_os("PYSSL_PYTHON313") {
+                Some(p) => PathBuf::from(p),
+                None => {
+                    let out = Command::new("pyenv")
+                        .args(["prefix", "3.13"])
+                        .output()
+                        .ok()
+                        .filter(|o| o.status.success())?;
+                    let prefix = String::from_utf8_lossy(&out.stdout).trim().to_string();
+                    Path::new(&prefix).join("bin/python3")
+                }
+            };
+            p.is_file().then_some(p)
+        })
+        .clone()
+}
+
+/// The gate of [`require_cpython!`]: true when CPython 3.13 is there;
+/// otherwise one line on stderr (past the test harness's capture, so a
+/// passing run shows it) and false, or a panic under
+/// `PYSSL_REQUIRE_CPYTHON=1` (CI: every test runs).
+pub(crate) fn cpython_or_skip() -> bool {
+    use std::io::Write;
+    if cpython().is_some() {
+        GATED.set(true);
+        return true;
     }
-    let out = Command::new("pyenv")
-        .args(["prefix", "3.13"])
-        .output()
-        .expect("pyenv is needed to find CPython 3.13 (or set PYSSL_PYTHON313)");
-    let prefix = String::from_utf8_lossy(&out.stdout).trim().to_string();
-    let p = Path::new(&prefix).join("bin/python3");
-    assert!(p.exists(), "CPython 3.13 not found at {}", p.display());
-    p
+    if std::env::var_os("PYSSL_REQUIRE_CPYTHON").is_some_and(|v| v == "1") {
+        panic!("{CPYTHON_MISSING}, and PYSSL_REQUIRE_CPYTHON=1");
+    }
+    let thread = std::thread::current();
+    let test = thread.name().unwrap_or("a test");
+    let _ = writeln!(std::io::stderr(), "skipped {test}: {CPYTHON_MISSING}");
+    false
+}
+
+/// First statement of every test that reaches CPython 3.13, directly or
+/// through a helper: returns from the test (one `skipped` line on stderr)
+/// when CPython is not found, unless `PYSSL_REQUIRE_CPYTHON=1`.
+macro_rules! require_cpython {
+    () => {
+        if !$crate::support::cpython_or_skip() {
+            return;
+        }
+    };
+}
+pub(crate) use require_cpython;
+
+thread_local! {
+    /// Set on a test's thread once [`require_cpython!`] let it pass.
+    static GATED: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+/// Panics on a test's own thread (libtest names it after the test) that
+/// reaches CPython without [`require_cpython!`], so that no such test
+/// goes unnoticed where CPython is found. Threads a test spawns are
+/// unnamed and not checked.
+fn assert_gated() {
+    let thread = std::thread::current();
+    if let Some(test) = thread.name().filter(|_| !GATED.get()) {
+        panic!("{test} reaches CPython 3.13 without require_cpython!()");
+    }
+}
+
+/// CPython 3.13, for a test past [`require_cpython!`] (panics otherwise).
+pub(crate) fn python313() -> PathBuf {
+    assert_gated();
+    cpython().unwrap_or_else(|| panic!("{CPYTHON_MISSING}: the test lacks require_cpython!()"))
 }
 
 /// Runs a Python snippet under CPython 3.13 and returns stdout.
@@ -166,6 +232,7 @@ pub(crate) fn ossl3() -> bool {
 /// True when pyssl and CPython 3.13 use the same OpenSSL release, so that
 /// every message can be compared exactly.
 pub(crate) fn same_openssl_as_cpython() -> bool {
+    assert_gated();
     static SAME: OnceLock<bool> = OnceLock::new();
     *SAME.get_or_init(|| {
         let n = run_python("import ssl; print(ssl.OPENSSL_VERSION_NUMBER)", &[]);
