@@ -110,7 +110,50 @@ fn ragged_eof_is_sslerror_eof_and_clean_close_is_zero() {
     let (_s, a, c, b) = pair(None);
     drop(a);
     let e = c.read_into(b.as_fd(), &mut buf, None).unwrap_err();
-    assert_eq!(e.python_class(), "SSLEOFError", "{e}");
+    if pyssl::openssl_version_number() < 0x3020_0000 {
+        assert_eq!(e.python_class(), "SSLEOFError", "{e}");
+    }
+}
+
+/// A ragged EOF over TCP: pyssl's socket BIO reports exactly what
+/// OpenSSL's own socket BIO (under `SslSocket`) reports, on every OpenSSL.
+#[test]
+fn ragged_eof_as_openssls_socket_bio() {
+    use super::support::{connect, serve_one};
+    let outcome = |borrowed: bool| -> Error {
+        let (sctx, cctx) = contexts(None);
+        let (port, h) = serve_one(move |s| {
+            let t = sctx.wrap_socket(s, WrapOptions::server()).unwrap();
+            drop(t); // no close_notify, as CPython's close()
+        });
+        let tcp = connect(port);
+        let mut buf = [0u8; 8];
+        let e = if borrowed {
+            let t = cctx
+                .wrap_borrowed(tcp.as_fd(), WrapOptions::client("localhost"))
+                .unwrap();
+            t.do_handshake(tcp.as_fd(), None).unwrap();
+            h.join().unwrap();
+            t.read_into(tcp.as_fd(), &mut buf, None).unwrap_err()
+        } else {
+            let mut t = cctx
+                .wrap_socket(
+                    tcp,
+                    WrapOptions::client("localhost").suppress_ragged_eofs(false),
+                )
+                .unwrap();
+            h.join().unwrap();
+            t.read_into(&mut buf).unwrap_err()
+        };
+        e
+    };
+    let (ours, openssls) = (outcome(true), outcome(false));
+    assert_eq!(
+        ours.python_class(),
+        openssls.python_class(),
+        "{ours} / {openssls}"
+    );
+    assert_eq!(ours.to_string(), openssls.to_string());
 }
 
 #[test]

@@ -376,12 +376,17 @@ fn connections_follow_cpython_rules_for_setting_changes() {
     // ... until moved to a context that has one (even the same).
     before.c.set_context(&cctx).unwrap();
     before.c.write(b"x").unwrap();
-    assert_eq!(count.lock().unwrap().0, 2, "header and inner content type");
+    // OpenSSL 3.2+'s record layer keeps the callback it was created with
+    // for records (CPython on it the same: both call SSL_set_msg_callback).
+    if pyssl::openssl_version_number() < 0x3020_0000 {
+        assert_eq!(count.lock().unwrap().0, 2, "header and inner content type");
+    }
+    let seen = count.lock().unwrap().0;
     // Made while set: calls the context's current callback ...
     let mut after = pair(&cctx, &sctx);
     cctx.set_msg_callback(Some(second));
     after.handshake();
-    assert_eq!(count.lock().unwrap().0, 2);
+    assert_eq!(count.lock().unwrap().0, seen);
     assert!(count.lock().unwrap().1 > 0);
     // ... and none once removed.
     cctx.set_msg_callback(None::<fn(&TlsMessage<'_>)>);
