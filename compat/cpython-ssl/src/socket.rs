@@ -229,10 +229,7 @@ impl PySslSocket {
         let py = ctx.py();
         let fd = fileno(sock)?;
         let borrowed = borrow_fd(fd)?;
-        let opts = WrapOptions::new()
-            .server_side(server_side)
-            .server_hostname(server_hostname.as_deref())
-            .session(session);
+        let opts = wrap_options(server_side, server_hostname.as_deref(), session);
         let tls = ctx.get().inner.wrap_borrowed(borrowed, opts).py_err(py)?;
         let hostname = tls.server_hostname().map(str::to_owned);
         let conn = Conn::Socket {
@@ -252,10 +249,7 @@ impl PySslSocket {
         session: Option<pyssl::SslSession>,
     ) -> PyResult<Py<PySslSocket>> {
         let py = ctx.py();
-        let opts = WrapOptions::new()
-            .server_side(server_side)
-            .server_hostname(server_hostname.as_deref())
-            .session(session);
+        let opts = wrap_options(server_side, server_hostname.as_deref(), session);
         let tls = ctx
             .get()
             .inner
@@ -273,6 +267,14 @@ impl PySslSocket {
 
     /// What CPython's callbacks pass as the connection: the owner, else
     /// the Python socket (socket mode), else the `_SSLSocket`.
+    /// The owner (`SSLSocket` / `SSLObject`), if it is still alive.
+    fn live_owner<'py>(&self, py: Python<'py>) -> Option<Bound<'py, PyAny>> {
+        use pyo3::types::PyWeakrefMethods;
+        lock(&self.owner)
+            .as_ref()
+            .and_then(|w| w.bind(py).upgrade())
+    }
+
     fn owner_or_self(&self, me: &Bound<'_, PySslSocket>) -> Py<PyAny> {
         use pyo3::types::PyWeakrefMethods;
         let py = me.py();
@@ -280,9 +282,7 @@ impl PySslSocket {
             Conn::Socket { sock, .. } => Some(sock),
             Conn::Bio { .. } => None,
         };
-        lock(&self.owner)
-            .as_ref()
-            .and_then(|w| w.bind(py).upgrade())
+        self.live_owner(py)
             .or_else(|| sock.and_then(|w| w.bind(py).upgrade()))
             .map(|o| o.unbind())
             .unwrap_or_else(|| me.clone().into_any().unbind())
@@ -417,6 +417,18 @@ type SocketNow<'py> = (Bound<'py, PyAny>, i32, Option<Duration>);
 enum Target<'a> {
     Socket(&'a BorrowedSslSocket, BorrowedFd<'a>, Option<Duration>),
     Bio(&'a mut SslObject),
+}
+
+/// `_wrap_socket` / `_wrap_bio`'s arguments as pyssl's options.
+fn wrap_options(
+    server_side: bool,
+    server_hostname: Option<&str>,
+    session: Option<pyssl::SslSession>,
+) -> WrapOptions<'_> {
+    WrapOptions::new()
+        .server_side(server_side)
+        .server_hostname(server_hostname)
+        .session(session)
 }
 
 /// `sock.fileno()`.
@@ -688,10 +700,7 @@ impl PySslSocket {
 
     #[getter]
     fn owner(&self, py: Python<'_>) -> Py<PyAny> {
-        use pyo3::types::PyWeakrefMethods;
-        lock(&self.owner)
-            .as_ref()
-            .and_then(|w| w.bind(py).upgrade())
+        self.live_owner(py)
             .map(|o| o.unbind())
             .unwrap_or_else(|| py.None())
     }
