@@ -532,7 +532,7 @@ fn main() {
         let srv = py.srv.clone();
         thread::spawn(move || {
             for s in l.incoming().flatten() {
-                if let Ok(mut t) = srv.wrap_socket(s, WrapOptions::server()) {
+                if let Ok(t) = srv.wrap_socket(s, WrapOptions::server()) {
                     let _ = t.recv(1);
                 }
             }
@@ -562,7 +562,7 @@ fn main() {
                 Box::new(|| {
                     Some(timed(|| {
                         let s = TcpStream::connect(("127.0.0.1", py_port)).unwrap();
-                        let mut t = py.cli.wrap_socket(s, WrapOptions::client(HOST)).unwrap();
+                        let t = py.cli.wrap_socket(s, WrapOptions::client(HOST)).unwrap();
                         t.sendall(b"x").unwrap();
                     }))
                 }),

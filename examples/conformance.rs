@@ -652,13 +652,11 @@ fn side_report(s: &SslSocket, out: &mut Map<String, Value>) {
 
 /// After a failure: half-close, then drain until the peer closes or a
 /// second passes, so the peer reads our alert.
-fn linger(s: &mut SslSocket) {
+fn linger(s: &SslSocket) {
     if s.setblocking(true).is_err() {
         return;
     }
-    let Some(sock) = s.get_ref() else {
-        return;
-    };
+    let sock = s.get_ref();
     let _ = sock.shutdown(Shutdown::Write);
     let _ = sock.set_read_timeout(Some(Duration::from_secs(1)));
     let deadline = Instant::now() + Duration::from_secs(1);
@@ -700,7 +698,7 @@ fn serve(
             m.insert(k.into(), v);
         }
     };
-    let mut s = match ctx.wrap_socket(conn, WrapOptions::server().do_handshake_on_connect(false)) {
+    let s = match ctx.wrap_socket(conn, WrapOptions::server().do_handshake_on_connect(false)) {
         Ok(s) => s,
         Err(e) => {
             record("handshake", error_json(&e));
@@ -720,13 +718,13 @@ fn serve(
                 Ok(data) => record("echo", echo_text(&data)),
                 Err(e) => {
                     record("echo", error_json(&e));
-                    linger(&mut s);
+                    linger(&s);
                 }
             }
         }
         Err(e) => {
             record("handshake", error_json(&e));
-            linger(&mut s);
+            linger(&s);
         }
     }
     Ok(())
@@ -786,7 +784,7 @@ fn run_handshake(sc: &Value) -> Run<Value> {
             .server_hostname(hostname)
             .do_handshake_on_connect(false),
     );
-    let mut s = match wrapped {
+    let s = match wrapped {
         Ok(s) => s,
         Err(e) => {
             client.insert("wrap_error".into(), error_json(&e));

@@ -237,7 +237,7 @@ fn leak(n: usize) -> Result<bool, Error> {
                 let r = (|| {
                     let sock = echo.connect()?;
                     sock.set_nodelay(true)?;
-                    let mut t = cli.wrap_socket(sock, WrapOptions::client("localhost"))?;
+                    let t = cli.wrap_socket(sock, WrapOptions::client("localhost"))?;
                     t.sendall(b"tcp")?;
                     assert_eq!(t.recv(3)?, b"tcp");
                     let _ = t.getpeercert()?;

@@ -2,19 +2,13 @@
 //! owns, CPython's `_ssl._SSLSocket` over the Python socket it is given.
 
 use std::os::fd::{AsRawFd, BorrowedFd};
-use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::{Mutex, MutexGuard};
-use std::thread::ThreadId;
-use std::time::{Duration, Instant};
-
-use openssl_sys as sys;
+use std::time::Duration;
 
 use crate::context::SslContext;
+use crate::duplex::{busy, Duplex};
 use crate::error::{Error, Result, SslError, SslErrorKind};
-use crate::socket::{wait_for_socket, Op, WrapOptions};
+use crate::socket::WrapOptions;
 use crate::sys::bio::SockBio;
-use crate::sys::conn::Conn;
-use crate::sys::err::IoFailure;
 use crate::tls::{tls_getters, TlsCore};
 
 /// TLS over a stream socket descriptor that pyssl does not own: what an
@@ -46,19 +40,11 @@ use crate::tls::{tls_getters, TlsCore};
 /// is), they see no connection and answer as before the handshake.
 #[doc(alias = "_SSLSocket")]
 pub struct BorrowedSslSocket {
-    locked: Mutex<Locked>,
-    /// The thread that holds `locked`, if any (re-entry from callbacks).
-    holder: Mutex<Option<ThreadId>>,
+    tls: Duplex,
     context: SslContext,
     server_side: bool,
     server_hostname: Option<String>,
     connection_id: crate::ConnectionId,
-    waiting: AtomicUsize,
-}
-
-struct Locked {
-    core: TlsCore,
-    bio: SockBio,
 }
 
 impl std::fmt::Debug for BorrowedSslSocket {
@@ -69,10 +55,6 @@ impl std::fmt::Debug for BorrowedSslSocket {
             .finish_non_exhaustive()
     }
 }
-
-/// How long one slice of an unbounded wait lasts while another thread
-/// waits on the same connection.
-const SHARED_WAIT_SLICE: Duration = Duration::from_millis(20);
 
 impl SslContext {
     /// `_wrap_socket(sock, server_side, server_hostname, session=...)`
@@ -103,22 +85,18 @@ impl BorrowedSslSocket {
             Ok(())
         })?;
         let connection_id = conn.id();
+        let core = TlsCore {
+            conn,
+            context: ctx.clone(),
+            server_side: opts.server_side,
+            peer_cache: Default::default(),
+        };
         let s = BorrowedSslSocket {
-            locked: Mutex::new(Locked {
-                core: TlsCore {
-                    conn,
-                    context: ctx.clone(),
-                    server_side: opts.server_side,
-                    peer_cache: Default::default(),
-                },
-                bio,
-            }),
-            holder: Mutex::new(None),
+            tls: Duplex::new(core, bio),
             context: ctx.clone(),
             server_side: opts.server_side,
             server_hostname: encoded,
             connection_id,
-            waiting: AtomicUsize::new(0),
         };
         if let Some(session) = &opts.session {
             s.set_session(session)?;
@@ -126,33 +104,25 @@ impl BorrowedSslSocket {
         Ok(s)
     }
 
-    /// Locks the connection, unless this thread already holds it (a
-    /// callback of this connection's own call).
-    fn lock(&self) -> Option<Guard<'_>> {
-        let me = std::thread::current().id();
-        if *self.holder.lock().unwrap_or_else(|e| e.into_inner()) == Some(me) {
-            return None;
-        }
-        let g = self.locked.lock().unwrap_or_else(|e| e.into_inner());
-        *self.holder.lock().unwrap_or_else(|e| e.into_inner()) = Some(me);
-        Some(Guard { g, owner: self })
-    }
-
     fn with_core<R>(&self, f: impl FnOnce(Option<&TlsCore>) -> R) -> R {
-        match self.lock() {
-            Some(g) => f(Some(&g.g.core)),
-            None => f(None),
-        }
+        self.tls.with_core(f)
     }
 
     tls_getters!();
+
+    /// The connection's identity, as message callbacks report it
+    /// ([`TlsMessage::connection`](crate::TlsMessage::connection)).
+    #[doc(alias = "_msg_callback")]
+    pub fn connection_id(&self) -> crate::ConnectionId {
+        self.connection_id
+    }
 
     /// `session = s`: resume `s` (client side, before the handshake), with
     /// Python's checks.
     #[doc(alias = "session")]
     pub fn set_session(&self, session: &crate::SslSession) -> Result<()> {
-        match self.lock() {
-            Some(mut g) => g.g.core.set_session(session),
+        match self.tls.lock() {
+            Some(mut g) => g.core.set_session(session),
             None => Err(busy()),
         }
     }
@@ -161,89 +131,20 @@ impl BorrowedSslSocket {
     /// setter does (`SSL_set_SSL_CTX`, no checks).
     #[doc(alias = "context")]
     pub fn set_context(&self, ctx: &SslContext) -> Result<()> {
-        match self.lock() {
+        match self.tls.lock() {
             Some(mut g) => {
-                g.g.core.set_context(ctx);
+                g.core.set_context(ctx);
                 Ok(())
             }
             None => Err(busy()),
         }
     }
 
-    /// Runs one OpenSSL operation in CPython's loop: retry on want-read /
-    /// want-write after waiting for `fd` (outside the lock) as `timeout`
-    /// says.
-    fn run<T>(
-        &self,
-        fd: BorrowedFd<'_>,
-        timeout: Option<Duration>,
-        op: Op,
-        mut f: impl FnMut(&mut Conn) -> std::result::Result<T, IoFailure>,
-    ) -> Result<std::result::Result<T, IoFailure>> {
-        let deadline = timeout.filter(|d| !d.is_zero()).map(|d| Instant::now() + d);
-        loop {
-            let (r, panic) = {
-                let Some(mut g) = self.lock() else {
-                    return Err(busy());
-                };
-                let l = &mut *g.g;
-                l.bio.set_fd(fd);
-                let r = l.core.call(&mut f);
-                (r, l.core.conn.state().take_panic())
-            };
-            if let Some(p) = panic {
-                std::panic::resume_unwind(p);
-            }
-            let failure = match r {
-                Ok(v) => return Ok(Ok(v)),
-                Err(e) => e,
-            };
-            let writing = match failure.ssl_error {
-                sys::SSL_ERROR_WANT_READ => false,
-                sys::SSL_ERROR_WANT_WRITE => true,
-                _ => return Ok(Err(failure)),
-            };
-            let others = self.waiting.fetch_add(1, Ordering::SeqCst) > 0;
-            let waited = if timeout.is_none() && others {
-                let until = Instant::now() + SHARED_WAIT_SLICE;
-                match wait_for_socket(
-                    fd.as_raw_fd(),
-                    writing,
-                    op,
-                    Some(SHARED_WAIT_SLICE),
-                    Some(until),
-                ) {
-                    Err(e) if e.is_instance("TimeoutError") => Ok(true),
-                    other => other,
-                }
-            } else {
-                wait_for_socket(fd.as_raw_fd(), writing, op, timeout, deadline)
-            };
-            self.waiting.fetch_sub(1, Ordering::SeqCst);
-            if !waited? {
-                return Ok(Err(failure));
-            }
-        }
-    }
-
-    fn raise(&self, f: IoFailure) -> Error {
-        match self.lock() {
-            Some(g) => {
-                g.g.core
-                    .conn
-                    .io_error(f, true, self.server_hostname.as_deref())
-            }
-            None => busy(),
-        }
-    }
-
     /// `do_handshake()`: the TLS handshake (certificate and hostname
     /// verification included) on `fd`, waiting as `timeout` says.
     pub fn do_handshake(&self, fd: BorrowedFd<'_>, timeout: Option<Duration>) -> Result<()> {
-        match self.run(fd, timeout, Op::Handshake, |c| c.do_handshake())? {
-            Ok(()) => Ok(()),
-            Err(f) => Err(self.raise(f)),
-        }
+        let h = self.server_hostname.as_deref();
+        self.tls.do_handshake(Some(fd), fd.as_raw_fd(), timeout, h)
     }
 
     /// `read(len, buffer)`: reads application data into `buf`, returning
@@ -256,21 +157,9 @@ impl BorrowedSslSocket {
         buf: &mut [u8],
         timeout: Option<Duration>,
     ) -> Result<usize> {
-        if buf.is_empty() {
-            return Ok(0);
-        }
-        match self.run(fd, timeout, Op::Read, |c| c.read(buf))? {
-            Ok(n) => Ok(n),
-            Err(f) => {
-                let received = self.lock().is_some_and(|g| {
-                    g.g.core.conn.shutdown_state() == crate::sys::ffi::SSL_RECEIVED_SHUTDOWN
-                });
-                if f.ssl_error == sys::SSL_ERROR_ZERO_RETURN && received {
-                    return Ok(0);
-                }
-                Err(self.raise(f))
-            }
-        }
+        let h = self.server_hostname.as_deref();
+        self.tls
+            .read_into(Some(fd), fd.as_raw_fd(), buf, timeout, h)
     }
 
     /// `read(len)`: up to `len` bytes of application data (see
@@ -296,26 +185,22 @@ impl BorrowedSslSocket {
         data: &[u8],
         timeout: Option<Duration>,
     ) -> Result<usize> {
-        match self.run(fd, timeout, Op::Write, |c| c.write(data))? {
-            Ok(n) => Ok(n),
-            Err(f) => Err(self.raise(f)),
-        }
+        let h = self.server_hostname.as_deref();
+        self.tls.write(Some(fd), fd.as_raw_fd(), data, timeout, h)
     }
 
     /// `shutdown()`: the TLS shutdown (close_notify sent, and the peer's
     /// awaited as CPython's `_ssl` does); the descriptor stays open.
     pub fn shutdown(&self, fd: BorrowedFd<'_>, timeout: Option<Duration>) -> Result<()> {
-        match crate::tls::shutdown_steps(|c| self.run(fd, timeout, Op::Shutdown, c))? {
-            Ok(()) => Ok(()),
-            Err(f) => Err(self.raise(f)),
-        }
+        let h = self.server_hostname.as_deref();
+        self.tls.shutdown(Some(fd), fd.as_raw_fd(), timeout, h)
     }
 
     /// `verify_client_post_handshake()`: a TLS 1.3 server asks the client
     /// for its certificate (sent with the next write).
     pub fn verify_client_post_handshake(&self) -> Result<()> {
-        match self.lock() {
-            Some(mut g) => g.g.core.conn.verify_client_post_handshake(),
+        match self.tls.lock() {
+            Some(mut g) => g.core.conn.verify_client_post_handshake(),
             None => Err(busy()),
         }
     }
@@ -338,21 +223,4 @@ impl BorrowedSslSocket {
             None,
         ))
     }
-}
-
-/// The connection lock, remembering its holder.
-struct Guard<'a> {
-    g: MutexGuard<'a, Locked>,
-    owner: &'a BorrowedSslSocket,
-}
-
-impl Drop for Guard<'_> {
-    fn drop(&mut self) {
-        *self.owner.holder.lock().unwrap_or_else(|e| e.into_inner()) = None;
-    }
-}
-
-/// An operation started from a callback of the same connection's call.
-fn busy() -> Error {
-    Error::value("the connection is in use by its own callback")
 }

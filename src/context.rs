@@ -1,6 +1,5 @@
 //! `SslContext`: Python's `ssl.SSLContext`.
 
-use std::net::TcpStream;
 use std::path::Path;
 use std::sync::{Arc, RwLock, RwLockReadGuard, RwLockWriteGuard};
 
@@ -1281,9 +1280,16 @@ impl SslContext {
     }
 
     /// `wrap_socket(sock, server_side, do_handshake_on_connect,
-    /// suppress_ragged_eofs, server_hostname, session)`: TLS over a
-    /// connected `TcpStream`. See [`WrapOptions`].
-    pub fn wrap_socket(&self, sock: TcpStream, options: WrapOptions<'_>) -> Result<SslSocket> {
+    /// suppress_ragged_eofs, server_hostname, session)`: TLS over a stream
+    /// socket ([`TcpStream`](std::net::TcpStream), a Unix socket, a
+    /// listening socket, any [`StreamSocket`](crate::StreamSocket)),
+    /// connected or to be connected later. See [`WrapOptions`] and
+    /// [`SslSocket`].
+    pub fn wrap_socket<S: crate::StreamSocket>(
+        &self,
+        sock: S,
+        options: WrapOptions<'_>,
+    ) -> Result<SslSocket<S>> {
         SslSocket::create(self, sock, options)
     }
 

@@ -43,6 +43,9 @@ pub enum Error {
     /// `OSError` and its subclasses (`FileNotFoundError`, `TimeoutError`,
     /// `ConnectionResetError`, ...).
     Os(OsError),
+    /// `NotImplementedError`: what Python raises for an operation a class
+    /// does not support (wrapping a datagram socket).
+    NotImplemented(NotImplementedError),
 }
 
 impl Error {
@@ -59,6 +62,7 @@ impl Error {
             Error::Type(_) => PyClass::TypeError,
             Error::Unicode(e) => e.kind.class(),
             Error::Os(e) => e.class,
+            Error::NotImplemented(_) => PyClass::NotImplementedError,
         }
     }
 
@@ -269,6 +273,10 @@ pub enum PyClass {
     UnicodeDecodeError,
     /// `TypeError`.
     TypeError,
+    /// `RuntimeError`.
+    RuntimeError,
+    /// `NotImplementedError` (a `RuntimeError`).
+    NotImplementedError,
 }
 
 impl PyClass {
@@ -305,6 +313,8 @@ impl PyClass {
         PyClass::UnicodeEncodeError,
         PyClass::UnicodeDecodeError,
         PyClass::TypeError,
+        PyClass::RuntimeError,
+        PyClass::NotImplementedError,
     ];
 
     /// `cls.__name__`: `"SSLError"`, `"TimeoutError"`, `"Error"` for
@@ -344,6 +354,8 @@ impl PyClass {
             UnicodeEncodeError => "UnicodeEncodeError",
             UnicodeDecodeError => "UnicodeDecodeError",
             TypeError => "TypeError",
+            RuntimeError => "RuntimeError",
+            NotImplementedError => "NotImplementedError",
         }
     }
 
@@ -398,7 +410,8 @@ impl PyClass {
         match self {
             BaseException => &[],
             Exception => &[BaseException],
-            OsError | ValueError | TypeError => &[Exception],
+            OsError | ValueError | TypeError | RuntimeError => &[Exception],
+            NotImplementedError => &[RuntimeError],
             SslError | FileNotFoundError | TimeoutError | PermissionError | IsADirectoryError
             | NotADirectoryError | FileExistsError | BlockingIoError | InterruptedError
             | ProcessLookupError | ChildProcessError | ConnectionError => &[OsError],
@@ -497,6 +510,7 @@ impl fmt::Display for Error {
             Error::Type(e) => e.fmt(f),
             Error::Unicode(e) => e.fmt(f),
             Error::Os(e) => e.fmt(f),
+            Error::NotImplemented(e) => e.fmt(f),
         }
     }
 }
@@ -592,6 +606,7 @@ impl From<Error> for io::Error {
             Error::Value(_) | Error::Type(_) | Error::Unicode(_) => {
                 io::Error::new(io::ErrorKind::InvalidInput, e)
             }
+            Error::NotImplemented(_) => io::Error::new(io::ErrorKind::Unsupported, e),
             other => io::Error::other(other),
         }
     }
@@ -1002,6 +1017,34 @@ impl fmt::Display for TypeError {
 }
 
 impl std::error::Error for TypeError {}
+
+/// Python's `NotImplementedError`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct NotImplementedError {
+    message: String,
+}
+
+impl NotImplementedError {
+    /// A `NotImplementedError(message)`.
+    pub fn new(message: impl Into<String>) -> Self {
+        NotImplementedError {
+            message: message.into(),
+        }
+    }
+
+    /// The message.
+    pub fn message(&self) -> &str {
+        &self.message
+    }
+}
+
+impl fmt::Display for NotImplementedError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl std::error::Error for NotImplementedError {}
 
 /// Which of Python's Unicode errors a [`UnicodeError`] is.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]

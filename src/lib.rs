@@ -48,6 +48,7 @@ mod borrowed;
 mod cert;
 mod certificate;
 mod context;
+mod duplex;
 mod enums;
 pub mod error;
 mod hostname;
@@ -75,9 +76,9 @@ pub use context::{
 };
 pub use enums::{Options, Protocol, Purpose, TlsVersion, VerifyFlags, VerifyMode};
 pub use error::{
-    CertificateError, Error, ExceptionClass, OsError, PyClass, Result, SslCertVerificationError,
-    SslError, SslErrorKind, SslErrorNumber, TypeError, UnicodeError, UnicodeErrorKind,
-    UnicodeObject, ValueError,
+    CertificateError, Error, ExceptionClass, NotImplementedError, OsError, PyClass, Result,
+    SslCertVerificationError, SslError, SslErrorKind, SslErrorNumber, TypeError, UnicodeError,
+    UnicodeErrorKind, UnicodeObject, ValueError,
 };
 pub use memorybio::MemoryBio;
 pub use message::{
@@ -87,7 +88,10 @@ pub use message::{
 pub use object::SslObject;
 pub use pyfmt::PyRepr;
 pub use session::SslSession;
-pub use socket::{SslSocket, WrapOptions};
+pub use socket::{SslSocket, StreamSocket, UnwrapError, WrapOptions};
+/// The socket address type of [`SslSocket`]'s address methods
+/// (`getpeername`, `connect`, `accept`), re-exported from `socket2`.
+pub use socket2::SockAddr;
 pub use tls::CipherInfo;
 
 /// `HAS_SNI`: Server Name Indication is supported.

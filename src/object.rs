@@ -121,6 +121,13 @@ impl SslObject {
     }
 
     tls_getters!();
+
+    /// The connection's identity, as message callbacks report it
+    /// ([`TlsMessage::connection`](crate::TlsMessage::connection)).
+    #[doc(alias = "_msg_callback")]
+    pub fn connection_id(&self) -> crate::ConnectionId {
+        self.connection_id
+    }
     set_session_owned!();
 
     /// The incoming buffer given to `wrap_bio`.

@@ -480,7 +480,7 @@ impl EchoServer {
                 let _ = conn.set_write_timeout(Some(std::time::Duration::from_secs(10)));
                 let served = ctx
                     .wrap_socket(conn, crate::WrapOptions::server())
-                    .and_then(|mut t| loop {
+                    .and_then(|t| loop {
                         let data = t.recv(16 * 1024)?;
                         if data.is_empty() {
                             return Ok(());

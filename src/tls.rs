@@ -332,13 +332,6 @@ macro_rules! tls_getters {
             })
         }
 
-        /// The connection's identity, as message callbacks report it
-        /// ([`TlsMessage::connection`](crate::TlsMessage::connection)).
-        #[doc(alias = "_msg_callback")]
-        pub fn connection_id(&self) -> crate::ConnectionId {
-            self.connection_id
-        }
-
         /// `server_side`.
         pub fn server_side(&self) -> bool {
             self.server_side

@@ -282,7 +282,7 @@ fn serve(ctx: SslContext) -> pyssl::Result<(u16, thread::JoinHandle<()>)> {
     let port = l.local_addr()?.port();
     let h = thread::spawn(move || {
         if let Ok((s, _)) = l.accept() {
-            if let Ok(mut t) = ctx.wrap_socket(s, WrapOptions::server()) {
+            if let Ok(t) = ctx.wrap_socket(s, WrapOptions::server()) {
                 if let Ok(d) = t.recv(1024) {
                     let _ = t.sendall(&d);
                 }
@@ -315,7 +315,7 @@ fn demo() -> pyssl::Result<()> {
     println!();
     println!("1. verified connection, server_hostname='localhost'");
     let (port, h) = serve(server_ctx(&dir, &good, "good")?)?;
-    let mut tls = client.wrap_socket(
+    let tls = client.wrap_socket(
         TcpStream::connect(("127.0.0.1", port))?,
         WrapOptions::client("localhost"),
     )?;

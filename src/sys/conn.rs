@@ -89,15 +89,6 @@ impl Conn {
         &self.state
     }
 
-    /// `SSL_set_fd`: OpenSSL's socket BIO on `fd` (not owned).
-    pub(crate) fn set_fd(&mut self, fd: c_int) -> Result<(), Error> {
-        // SAFETY: valid SSL; the socket BIO does not close the fd (BIO_NOCLOSE).
-        if unsafe { ffi::SSL_set_fd(self.as_ptr(), fd) } != 1 {
-            return Err(Error::Ssl(err::config_error()));
-        }
-        Ok(())
-    }
-
     /// Attaches memory BIOs (each gains a reference, as CPython's
     /// `BIO_up_ref` before `SSL_set_bio`).
     pub(crate) fn set_bios(&mut self, rbio: &super::bio::MemBio, wbio: &super::bio::MemBio) {
@@ -137,20 +128,6 @@ impl Conn {
         }
         if let Ok(mut k) = self.state.keep.lock() {
             k.push(keep);
-        }
-    }
-
-    /// `BIO_set_nbio` on both BIOs of a socket connection.
-    pub(crate) fn set_nbio(&self, on: bool) {
-        // SAFETY: valid SSL; the BIOs (possibly the same) are owned by it.
-        unsafe {
-            let r = sys::SSL_get_rbio(self.as_ptr());
-            let w = sys::SSL_get_wbio(self.as_ptr());
-            for b in [r, w] {
-                if !b.is_null() {
-                    sys::BIO_ctrl(b, ffi::BIO_C_SET_NBIO, c_long::from(on), ptr::null_mut());
-                }
-            }
         }
     }
 

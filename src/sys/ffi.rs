@@ -25,7 +25,6 @@ extern "C" {
         sid_ctx: *const c_uchar,
         sid_ctx_len: c_uint,
     ) -> c_int;
-    pub(crate) fn SSL_set_fd(ssl: *mut SSL, fd: c_int) -> c_int;
     pub(crate) fn BIO_up_ref(bio: *mut BIO) -> c_int;
     pub(crate) fn BIO_free(bio: *mut BIO) -> c_int;
     pub(crate) fn a2i_IPADDRESS(ipasc: *const c_char) -> *mut ASN1_OCTET_STRING;
@@ -97,7 +96,6 @@ pub(crate) type MsgCallback =
 pub(crate) const OPENSSL_VERSION: c_int = 0;
 
 // Values of header macros implemented through the ctrl functions.
-pub(crate) const BIO_C_SET_NBIO: c_int = 102;
 pub(crate) const SSL_CTRL_MODE: c_int = 33;
 pub(crate) const SSL_MODE_ACCEPT_MOVING_WRITE_BUFFER: c_long = 0x2;
 pub(crate) const SSL_MODE_AUTO_RETRY: c_long = 0x4;

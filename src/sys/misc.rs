@@ -150,3 +150,10 @@ pub(crate) fn rand_add(data: &[u8], entropy: f64) {
         unsafe { RAND_add(chunk.as_ptr().cast(), len, entropy) };
     }
 }
+
+/// `recv(2)` into `buf` with `flags`; EINTR is the caller's to retry.
+pub(crate) fn recv(fd: c_int, buf: &mut [u8], flags: c_int) -> std::io::Result<usize> {
+    // SAFETY: `buf` is valid for writes of `buf.len()` bytes.
+    let n = unsafe { libc::recv(fd, buf.as_mut_ptr().cast(), buf.len(), flags) };
+    usize::try_from(n).map_err(|_| std::io::Error::last_os_error())
+}

@@ -136,7 +136,7 @@ fn ragged_eof_as_openssls_socket_bio() {
             h.join().unwrap();
             t.read_into(tcp.as_fd(), &mut buf, None).unwrap_err()
         } else {
-            let mut t = cctx
+            let t = cctx
                 .wrap_socket(
                     tcp,
                     WrapOptions::client("localhost").suppress_ragged_eofs(false),

@@ -41,12 +41,12 @@ fn sni_callback_switches_context() {
     for host in ["localhost", "other.example"] {
         let srv = first.clone();
         let (port, h) = serve_one(move |s| {
-            let mut t = srv.wrap_socket(s, WrapOptions::server()).unwrap();
+            let t = srv.wrap_socket(s, WrapOptions::server()).unwrap();
             let d = t.recv(2).unwrap();
             t.sendall(&d).unwrap();
             t.context()
         });
-        let mut c = client_ctx()
+        let c = client_ctx()
             .wrap_socket(connect(port), WrapOptions::client(host))
             .unwrap();
         c.sendall(b"hi").unwrap();
@@ -73,11 +73,11 @@ fn keylog_file_gets_nss_lines() {
     assert_eq!(cli.keylog_filename().as_deref(), Some(path.as_path()));
     let srv = ctx_with(&pki().leaf);
     let (port, h) = serve_one(move |s| {
-        let mut t = srv.wrap_socket(s, WrapOptions::server()).unwrap();
+        let t = srv.wrap_socket(s, WrapOptions::server()).unwrap();
         let d = t.recv(1).unwrap();
         t.sendall(&d).unwrap();
     });
-    let mut c = cli
+    let c = cli
         .wrap_socket(connect(port), WrapOptions::client("localhost"))
         .unwrap();
     c.sendall(b"x").unwrap();
@@ -122,7 +122,7 @@ fn post_handshake_authentication() {
         .unwrap();
     cli.set_post_handshake_auth(true).unwrap();
     let (port, h) = serve_one(move |s| {
-        let mut t = srv.wrap_socket(s, WrapOptions::server()).unwrap();
+        let t = srv.wrap_socket(s, WrapOptions::server()).unwrap();
         // No certificate was requested during the handshake.
         assert!(t.getpeercert().unwrap().is_none());
         assert_eq!(t.recv(4).unwrap(), b"HASC");
@@ -133,7 +133,7 @@ fn post_handshake_authentication() {
         t.sendall(b"done").unwrap();
         peer
     });
-    let mut c = cli
+    let c = cli
         .wrap_socket(connect(port), WrapOptions::client("localhost"))
         .unwrap();
     c.sendall(b"HASC").unwrap();
@@ -150,11 +150,11 @@ fn post_handshake_authentication() {
     srv.set_verify_mode(VerifyMode::Required).unwrap();
     srv.set_post_handshake_auth(true).unwrap();
     let (port, h) = serve_one(move |s| {
-        let mut t = srv.wrap_socket(s, WrapOptions::server()).unwrap();
+        let t = srv.wrap_socket(s, WrapOptions::server()).unwrap();
         t.recv(1).unwrap();
         t.verify_client_post_handshake()
     });
-    let mut c = client_ctx()
+    let c = client_ctx()
         .wrap_socket(connect(port), WrapOptions::client("localhost"))
         .unwrap();
     c.sendall(b"x").unwrap();

@@ -231,10 +231,10 @@ fn chain_certificates_of_a_connection() {
         .load_verify_locations(Some(&p.ca), None, None)
         .unwrap();
     let (port, h) = super::support::serve_one(move |s| {
-        let mut t = server.wrap_socket(s, pyssl::WrapOptions::server()).unwrap();
+        let t = server.wrap_socket(s, pyssl::WrapOptions::server()).unwrap();
         t.recv(1).unwrap();
     });
-    let mut t = client
+    let t = client
         .wrap_socket(
             super::support::connect(port),
             pyssl::WrapOptions::client("localhost"),

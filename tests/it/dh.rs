@@ -190,12 +190,12 @@ fn dhe_handshake_with_dh_params() {
     let server = dhe_server(dir.path(), &ca, Some(&dh));
     let srv = server.clone();
     let (port, h) = serve_one(move |s| {
-        let mut t = srv.wrap_socket(s, WrapOptions::server()).unwrap();
+        let t = srv.wrap_socket(s, WrapOptions::server()).unwrap();
         let c = t.cipher().unwrap();
         t.sendall(b"ok").unwrap();
         c
     });
-    let mut t = client
+    let t = client
         .wrap_socket(connect(port), WrapOptions::client("localhost"))
         .unwrap();
     let c = t.cipher().unwrap();
@@ -208,7 +208,7 @@ fn dhe_handshake_with_dh_params() {
     // CPython 3.13 as the client of the same server.
     let srv = server.clone();
     let (port, h) = serve_one(move |s| {
-        let mut t = srv.wrap_socket(s, WrapOptions::server()).unwrap();
+        let t = srv.wrap_socket(s, WrapOptions::server()).unwrap();
         t.recv(1).unwrap();
         t.cipher().unwrap()
     });

@@ -146,7 +146,7 @@ fn client_under_test(who: Who, port: u16) -> Outcome {
             let sock = TcpStream::connect(("127.0.0.1", port))?;
             sock.set_read_timeout(Some(TIMEOUT))?;
             sock.set_write_timeout(Some(TIMEOUT))?;
-            let mut t = ctx.wrap_socket(sock, WrapOptions::client("localhost"))?;
+            let t = ctx.wrap_socket(sock, WrapOptions::client("localhost"))?;
             t.sendall(b"ping")?;
             t.recv(4)
         })()),
@@ -177,7 +177,7 @@ fn server_under_test(who: Who, peer: impl FnOnce(u16)) -> Outcome {
                     let (s, _) = l.accept()?;
                     s.set_read_timeout(Some(TIMEOUT))?;
                     s.set_write_timeout(Some(TIMEOUT))?;
-                    let mut t = ctx.wrap_socket(s, WrapOptions::server())?;
+                    let t = ctx.wrap_socket(s, WrapOptions::server())?;
                     let data = t.recv(4)?;
                     t.sendall(&data)?;
                     Ok(data)
@@ -296,7 +296,7 @@ fn client_ctx() -> SslContext {
 fn real_server() -> (u16, JoinHandle<()>) {
     let ctx = server_ctx();
     peer_server(move |s| {
-        if let Ok(mut t) = ctx.wrap_socket(s, WrapOptions::server()) {
+        if let Ok(t) = ctx.wrap_socket(s, WrapOptions::server()) {
             if let Ok(d) = t.recv(4) {
                 let _ = t.sendall(&d);
             }
@@ -306,9 +306,7 @@ fn real_server() -> (u16, JoinHandle<()>) {
 
 /// A real pyssl client (the peer behind the proxy).
 fn real_client(port: u16) {
-    if let Ok(mut t) =
-        client_ctx().wrap_socket(peer_connect(port), WrapOptions::client("localhost"))
-    {
+    if let Ok(t) = client_ctx().wrap_socket(peer_connect(port), WrapOptions::client("localhost")) {
         if t.sendall(b"ping").is_ok() {
             let _ = t.recv(4);
         }
@@ -509,7 +507,7 @@ fn faults_after_the_handshake() {
     require_cpython!();
     // The server stops answering: the client's recv times out.
     let o = client_case("client, server stalls after the handshake", |s| {
-        if let Ok(mut t) = server_ctx().wrap_socket(s, WrapOptions::server()) {
+        if let Ok(t) = server_ctx().wrap_socket(s, WrapOptions::server()) {
             // Read on, never answer, until the client gives up and closes.
             while matches!(t.recv(1024), Ok(d) if !d.is_empty()) {}
         }

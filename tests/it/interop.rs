@@ -45,7 +45,7 @@ fn s_server(cert: &CertFiles, extra: &[&str]) -> (u16, std::process::Child) {
 #[test]
 fn client_against_openssl_s_server() {
     let (port, mut child) = s_server(&pki().leaf, &[]);
-    let mut c = client_ctx()
+    let c = client_ctx()
         .wrap_socket(connect(port), WrapOptions::client("localhost"))
         .unwrap();
     assert_eq!(c.version().as_deref(), Some("TLSv1.3"));
@@ -79,7 +79,7 @@ fn openssl_s_client_against_server() {
     srv.set_verify_mode(VerifyMode::Required).unwrap();
     srv.load_verify_locations(Some(&p.ca), None, None).unwrap();
     let (port, h) = serve_one(move |s| {
-        let mut t = srv.wrap_socket(s, WrapOptions::server())?;
+        let t = srv.wrap_socket(s, WrapOptions::server())?;
         let data = t.recv(5)?;
         t.sendall(&data)?;
         let peer = t.getpeercert()?;
@@ -153,7 +153,7 @@ except Exception as e:
 /// What pyssl's client reports for a setup, in the shape of PY_CLIENT.
 fn pyssl_client(port: u16, host: &str) -> Value {
     match client_ctx().wrap_socket(connect(port), WrapOptions::client(host)) {
-        Ok(mut t) => {
+        Ok(t) => {
             t.sendall(b"ping").unwrap();
             let d = t.recv(4).unwrap();
             serde_json::json!({"ok": String::from_utf8_lossy(&d), "version": t.version()})
@@ -196,7 +196,7 @@ fn cpython_client_against_pyssl_server_agrees_with_pyssl_client() {
     for (cert, host) in setups {
         let echo = |ctx: SslContext| {
             serve_one(move |s| {
-                let mut t = ctx.wrap_socket(s, WrapOptions::server())?;
+                let t = ctx.wrap_socket(s, WrapOptions::server())?;
                 let d = t.recv(4)?;
                 t.sendall(&d)?;
                 Ok::<_, pyssl::Error>(())

@@ -451,7 +451,7 @@ fn wrong_key_texts_are_cpythons() {
 /// or the version.
 fn echo_server(ctx: SslContext) -> (u16, std::thread::JoinHandle<pyssl::Result<String>>) {
     serve_one(move |s| {
-        let mut t = ctx.wrap_socket(s, WrapOptions::server())?;
+        let t = ctx.wrap_socket(s, WrapOptions::server())?;
         let d = t.recv(4)?;
         t.sendall(&d)?;
         Ok(t.version().unwrap_or_default())
@@ -459,7 +459,7 @@ fn echo_server(ctx: SslContext) -> (u16, std::thread::JoinHandle<pyssl::Result<S
 }
 
 fn ping(ctx: &SslContext, port: u16) -> pyssl::Result<(String, String)> {
-    let mut t = ctx.wrap_socket(connect(port), WrapOptions::new())?;
+    let t = ctx.wrap_socket(connect(port), WrapOptions::new())?;
     t.sendall(b"ping")?;
     assert_eq!(t.recv(4)?, b"ping");
     Ok((t.version().unwrap(), t.cipher().unwrap().name))
@@ -779,7 +779,7 @@ fn pyssl_client_against_openssl_s_server() {
         let seen: Seen = Arc::default();
         // s_server expects OpenSSL's default identity.
         client_cb(&c, &seen, Some("Client_identity"), Some(KEY.to_vec()));
-        let mut t = c.wrap_socket(connect(port), WrapOptions::new()).unwrap();
+        let t = c.wrap_socket(connect(port), WrapOptions::new()).unwrap();
         let want = if tls13 { "TLSv1.3" } else { "TLSv1.2" };
         assert_eq!(t.version().as_deref(), Some(want));
         t.sendall(b"ping\n").unwrap();
@@ -807,7 +807,7 @@ fn openssl_s_client_against_pyssl_server() {
         let seen: Seen = Arc::default();
         server_cb(&s, &seen, Some("rust-hint"), Some(KEY.to_vec()));
         let (port, h) = serve_one(move |sock| {
-            let mut t = s.wrap_socket(sock, WrapOptions::server())?;
+            let t = s.wrap_socket(sock, WrapOptions::server())?;
             let d = t.recv(5)?;
             let _ = t.unwrap();
             Ok::<_, pyssl::Error>(d)

@@ -254,14 +254,14 @@ fn connection_values() {
     srv.load_cert_chain(&pki().leaf.0, Some(&pki().leaf.1), None)
         .unwrap();
     let (port, h) = serve_one(move |s| {
-        let mut t = srv.wrap_socket(s, pyssl::WrapOptions::server())?;
+        let t = srv.wrap_socket(s, pyssl::WrapOptions::server())?;
         let d = t.recv(16)?;
         t.sendall(&d)
     });
     let cli = SslContext::new(Protocol::TlsClient).unwrap();
     cli.load_verify_locations(Some(&pki().ca), None, None)
         .unwrap();
-    let mut t = cli
+    let t = cli
         .wrap_socket(connect(port), pyssl::WrapOptions::client("localhost"))
         .unwrap();
     assert_eq!(

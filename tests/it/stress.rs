@@ -152,7 +152,7 @@ fn connections_while_other_threads_reconfigure() {
                         let sock = std::net::TcpStream::connect(addr).unwrap();
                         sock.set_read_timeout(Some(std::time::Duration::from_secs(10)))
                             .unwrap();
-                        let mut t = cli
+                        let t = cli
                             .wrap_socket(sock, WrapOptions::client("localhost"))
                             .unwrap_or_else(|e| panic!("TCP handshake {i}: {e}"));
                         t.sendall(b"echo").unwrap();
