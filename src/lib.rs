@@ -59,6 +59,7 @@ mod pure;
 pub mod pyfmt;
 mod session;
 mod socket;
+mod stream;
 mod sys;
 #[cfg(feature = "testing")]
 pub mod testing;
@@ -92,6 +93,7 @@ pub use socket::{SslSocket, StreamSocket, UnwrapError, WrapOptions};
 /// The socket address type of [`SslSocket`]'s address methods
 /// (`getpeername`, `connect`, `accept`), re-exported from `socket2`.
 pub use socket2::SockAddr;
+pub use stream::SslStream;
 pub use tls::CipherInfo;
 
 /// `HAS_SNI`: Server Name Indication is supported.

@@ -122,6 +122,10 @@ impl SslObject {
 
     tls_getters!();
 
+    fn check_connected(&self) -> Result<()> {
+        Ok(())
+    }
+
     /// The connection's identity, as message callbacks report it
     /// ([`TlsMessage::connection`](crate::TlsMessage::connection)).
     #[doc(alias = "_msg_callback")]

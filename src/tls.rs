@@ -220,7 +220,9 @@ where
 
 /// Generates the TLS getters `SslSocket`, `SslObject` and
 /// `BorrowedSslSocket` expose, on a type with a
-/// `fn with_core<R>(&self, f: impl FnOnce(Option<&TlsCore>) -> R) -> R`.
+/// `fn with_core<R>(&self, f: impl FnOnce(Option<&TlsCore>) -> R) -> R`
+/// and a `fn check_connected(&self) -> Result<()>` (`SSLSocket`'s
+/// `_check_connected` before `getpeercert`).
 macro_rules! tls_getters {
     () => {
         /// `getpeercert()`: the peer's certificate as a dictionary-like
@@ -228,12 +230,14 @@ macro_rules! tls_getters {
         /// peer was not verified (`CERT_NONE`); `None` when the peer sent
         /// no certificate. `ValueError` before the handshake.
         pub fn getpeercert(&self) -> crate::Result<Option<crate::PeerCert>> {
+            self.check_connected()?;
             self.with_core(|c| c.map_or(Ok(None), |c| c.getpeercert()))
         }
 
         /// `getpeercert(binary_form=True)`: the peer's certificate, DER.
         #[doc(alias = "getpeercert")]
         pub fn getpeercert_der(&self) -> crate::Result<Option<Vec<u8>>> {
+            self.check_connected()?;
             self.with_core(|c| c.map_or(Ok(None), |c| c.getpeercert_der()))
         }
 
