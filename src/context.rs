@@ -1354,11 +1354,13 @@ impl std::fmt::Debug for SslContext {
     }
 }
 
-/// What the PSK setters return when the linked OpenSSL has no PSK support
-/// (CPython raises `NotImplementedError` with this text there).
+/// What the PSK setters return when the linked OpenSSL has no PSK support:
+/// CPython's `NotImplementedError` and text.
 #[cfg(not(has_psk))]
 fn no_psk() -> Error {
-    Error::value("TLS-PSK is not available on this OpenSSL build")
+    Error::NotImplemented(crate::NotImplementedError::new(
+        "TLS-PSK is not available on this OpenSSL build",
+    ))
 }
 
 /// `create_default_context(purpose, cafile=None, capath=None,

@@ -115,20 +115,26 @@ fn ragged_eof_is_sslerror_eof_and_clean_close_is_zero() {
     }
 }
 
-/// A ragged EOF over TCP: pyssl's socket BIO reports exactly what
-/// OpenSSL's own socket BIO (under `SslSocket`) reports, on every OpenSSL.
+/// A ragged EOF over TCP: pyssl's socket BIO (under both
+/// `BorrowedSslSocket` and `SslSocket`) reports what CPython, on OpenSSL's
+/// own socket BIO, reports with the same OpenSSL.
 #[test]
-fn ragged_eof_as_openssls_socket_bio() {
-    use super::support::{connect, serve_one};
-    let outcome = |borrowed: bool| -> Error {
-        let (sctx, cctx) = contexts(None);
-        let (port, h) = serve_one(move |s| {
+fn ragged_eof_as_cpython_over_tcp() {
+    use super::support::{connect, run_python, same_openssl_as_cpython, serve_one};
+    super::support::require_cpython!();
+    let dropping_server = || {
+        let (sctx, _) = contexts(None);
+        serve_one(move |s| {
             let t = sctx.wrap_socket(s, WrapOptions::server()).unwrap();
             drop(t); // no close_notify, as CPython's close()
-        });
+        })
+    };
+    let outcome = |borrowed: bool| -> Error {
+        let (_, cctx) = contexts(None);
+        let (port, h) = dropping_server();
         let tcp = connect(port);
         let mut buf = [0u8; 8];
-        let e = if borrowed {
+        if borrowed {
             let t = cctx
                 .wrap_borrowed(tcp.as_fd(), WrapOptions::client("localhost"))
                 .unwrap();
@@ -144,16 +150,33 @@ fn ragged_eof_as_openssls_socket_bio() {
                 .unwrap();
             h.join().unwrap();
             t.read_into(&mut buf).unwrap_err()
-        };
-        e
+        }
     };
-    let (ours, openssls) = (outcome(true), outcome(false));
-    assert_eq!(
-        ours.python_class(),
-        openssls.python_class(),
-        "{ours} / {openssls}"
+    let (borrowed, owned) = (outcome(true), outcome(false));
+    assert_eq!(borrowed.python_class(), owned.python_class());
+    assert_eq!(borrowed.to_string(), owned.to_string());
+    if !same_openssl_as_cpython() {
+        return;
+    }
+    let (port, h) = dropping_server();
+    let py = run_python(
+        r#"
+import re, socket, ssl, sys
+ctx = ssl.create_default_context(cafile=sys.argv[2])
+s = ctx.wrap_socket(socket.create_connection(("127.0.0.1", int(sys.argv[1]))),
+                    server_hostname="localhost", suppress_ragged_eofs=False)
+try:
+    s.recv(8)
+except Exception as e:
+    print(type(e).__name__, re.sub(r" \(_ssl\.c:\d+\)", "", str(e)))
+"#,
+        &[
+            &port.to_string(),
+            super::support::pki().ca.to_str().unwrap(),
+        ],
     );
-    assert_eq!(ours.to_string(), openssls.to_string());
+    h.join().unwrap();
+    assert_eq!(format!("{} {owned}\n", owned.python_class()), py);
 }
 
 #[test]

@@ -20,7 +20,9 @@ fn shared_types_are_send_and_sync() {
     send_sync::<SslContext>();
     send_sync::<SslSession>();
     send_sync::<MemoryBio>();
-    send::<SslSocket>();
+    send_sync::<SslSocket>();
+    send_sync::<SslSocket<std::os::unix::net::UnixStream>>();
+    send_sync::<pyssl::BorrowedSslSocket>();
     send::<SslObject>();
 }
 
@@ -175,4 +177,97 @@ fn connections_while_other_threads_reconfigure() {
     assert!(reconfigured.load(Ordering::SeqCst) > 10);
     let errors = echo.finish();
     assert!(errors.is_empty(), "{errors:?}");
+}
+
+/// The two-thread case: on each of several connections (both ends pyssl,
+/// TLS 1.2 and 1.3), one thread reads while another writes, with a
+/// third thread reconfiguring the shared contexts meanwhile. Run under a
+/// race detector by `scripts/race.sh`.
+#[test]
+fn reader_and_writer_threads_on_shared_contexts() {
+    let (cert, key) = pki().leaf.clone();
+    let srv = SslContext::new(Protocol::TlsServer).unwrap();
+    srv.load_cert_chain(&cert, Some(&key), None).unwrap();
+    let cli = SslContext::new(Protocol::TlsClient).unwrap();
+    cli.load_verify_locations(Some(&pki().ca), None, None)
+        .unwrap();
+    let listener = std::net::TcpListener::bind(("127.0.0.1", 0)).unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let listener = srv.wrap_socket(listener, WrapOptions::server()).unwrap();
+    let per_way: usize = 1 << 20;
+    let connections = 4;
+    let stop = AtomicBool::new(false);
+    // Each end: a writer thread sends `per_way` bytes of `tag` while this
+    // thread reads the peer's; then a clean TLS shutdown.
+    let duplex = |t: SslSocket, tag: u8, peer: u8| {
+        thread::scope(|sc| {
+            let t = &t;
+            sc.spawn(move || {
+                let chunk = vec![tag; 16 * 1024];
+                let mut sent = 0;
+                while sent < per_way {
+                    sent += t.write(&chunk[..chunk.len().min(per_way - sent)]).unwrap();
+                }
+            });
+            let mut got = 0;
+            let mut buf = vec![0u8; 32 * 1024];
+            while got < per_way {
+                let n = t.read_into(&mut buf).unwrap();
+                assert!(n > 0);
+                assert!(buf[..n].iter().all(|b| *b == peer));
+                got += n;
+            }
+        });
+        t.unwrap().unwrap();
+    };
+    thread::scope(|sc| {
+        sc.spawn(|| {
+            let mut k = 0u32;
+            while !stop.load(Ordering::SeqCst) {
+                k += 1;
+                srv.set_num_tickets((k % 3) as usize).unwrap();
+                cli.set_ciphers(if k % 2 == 0 {
+                    "ECDHE+AESGCM"
+                } else {
+                    "DEFAULT"
+                })
+                .unwrap();
+                thread::sleep(std::time::Duration::from_millis(2));
+            }
+        });
+        let server = sc.spawn(|| {
+            thread::scope(|inner| {
+                for _ in 0..connections {
+                    let (t, _) = listener.accept().unwrap();
+                    inner.spawn(move || duplex(t, b's', b'c'));
+                }
+            });
+        });
+        let clients: Vec<_> = (0..connections)
+            .map(|i| {
+                let cli = cli.clone();
+                sc.spawn(move || {
+                    let ctx = if i % 2 == 0 {
+                        cli
+                    } else {
+                        let c12 = SslContext::new(Protocol::TlsClient).unwrap();
+                        c12.load_verify_locations(Some(&pki().ca), None, None)
+                            .unwrap();
+                        c12.set_maximum_version(TlsVersion::TlsV1_2).unwrap();
+                        c12
+                    };
+                    let tcp = std::net::TcpStream::connect(("127.0.0.1", port)).unwrap();
+                    let t = ctx
+                        .wrap_socket(tcp, WrapOptions::client("localhost"))
+                        .unwrap();
+                    duplex(t, b'c', b's');
+                })
+            })
+            .collect();
+        for c in clients {
+            c.join().unwrap();
+        }
+        server.join().unwrap();
+        stop.store(true, Ordering::SeqCst);
+    });
 }

@@ -278,6 +278,9 @@ pub(crate) fn to_pyerr(py: Python<'_>, e: pyssl::Error) -> PyErr {
             _ => PyValueError::new_err(v.message().to_string()),
         },
         E::Type(t) => PyTypeError::new_err(t.message().to_string()),
+        E::NotImplemented(n) => {
+            pyo3::exceptions::PyNotImplementedError::new_err(n.message().to_string())
+        }
         E::Unicode(u) => unicode_error(py, &u),
         E::Os(o) => instance(py, || os_error(py, &o)),
         other => {
