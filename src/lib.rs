@@ -54,6 +54,7 @@ mod hostname;
 mod memorybio;
 mod message;
 mod object;
+mod options;
 mod pure;
 pub mod pyfmt;
 mod session;
@@ -85,6 +86,10 @@ pub use message::{
     TlsMessageType,
 };
 pub use object::SslObject;
+pub use options::{
+    CertChainOptions, DefaultContextOptions, ServerCertificateOptions, UnverifiedContextOptions,
+    VerifyLocationsOptions,
+};
 pub use pyfmt::PyRepr;
 pub use session::SslSession;
 pub use socket::{SslSocket, WrapOptions};
@@ -337,41 +342,102 @@ pub fn rand_add(data: &[u8], entropy: f64) {
     sys::misc::rand_add(data, entropy)
 }
 
-/// `_create_unverified_context(protocol)` (alias `_create_stdlib_context`):
-/// a context that verifies nothing (`CERT_NONE`, no hostname check), as
-/// `get_server_certificate` and CPython's stdlib clients use.
+/// `_create_unverified_context(protocol=None, *, cert_reqs=CERT_NONE,
+/// check_hostname=False, purpose=Purpose.SERVER_AUTH, certfile=None,
+/// keyfile=None, cafile=None, capath=None, cadata=None)` (alias
+/// `_create_stdlib_context`), the keywords being
+/// [`UnverifiedContextOptions`]: by default a context that verifies nothing
+/// (`CERT_NONE`, no hostname check), as `get_server_certificate` and
+/// CPython's stdlib clients use. As in CPython 3.13: the protocol of the
+/// purpose unless given, `check_hostname` set before `verify_mode` (so
+/// `check_hostname(true)` with `CERT_NONE` is CPython's `ValueError`),
+/// `load_cert_chain(certfile, keyfile)`, then the given trust anchors or
+/// the system's when verification is on, and `keylog_filename` from
+/// `SSLKEYLOGFILE` (as [`create_default_context`]).
+///
+/// ```no_run
+/// use pyssl::{create_unverified_context, UnverifiedContextOptions, VerifyMode};
+/// # fn main() -> pyssl::Result<()> {
+/// let plain = create_unverified_context(UnverifiedContextOptions::new())?;
+/// let checked = create_unverified_context(
+///     UnverifiedContextOptions::new().cert_reqs(VerifyMode::Required).cafile("ca.pem"),
+/// )?;
+/// # let _ = (plain, checked);
+/// # Ok(())
+/// # }
+/// ```
 #[doc(alias = "_create_unverified_context")]
 #[doc(alias = "_create_stdlib_context")]
-pub fn create_unverified_context(protocol: Protocol) -> Result<SslContext> {
+pub fn create_unverified_context(options: UnverifiedContextOptions<'_>) -> Result<SslContext> {
+    let UnverifiedContextOptions {
+        protocol,
+        cert_reqs,
+        check_hostname,
+        purpose,
+        certfile,
+        keyfile,
+        cafile,
+        capath,
+        cadata,
+    } = options;
+    let protocol = protocol.unwrap_or(match purpose {
+        Purpose::ServerAuth => Protocol::TlsClient,
+        Purpose::ClientAuth => Protocol::TlsServer,
+    });
     let ctx = SslContext::new(protocol)?;
-    ctx.set_check_hostname(false)?;
-    ctx.set_verify_mode(VerifyMode::None)?;
-    if let Some(f) = std::env::var_os("SSLKEYLOGFILE").filter(|f| !f.is_empty()) {
-        ctx.set_keylog_filename(Some(std::path::Path::new(&f)))?;
+    ctx.set_check_hostname(check_hostname)?;
+    if let Some(mode) = cert_reqs {
+        ctx.set_verify_mode(mode)?;
     }
+    if check_hostname {
+        ctx.set_check_hostname(true)?;
+    }
+    let (cert_given, key_given) = (options::given(&certfile), options::given(&keyfile));
+    if key_given && !cert_given {
+        return Err(Error::value("certfile must be specified"));
+    }
+    if cert_given || key_given {
+        let mut chain = CertChainOptions::new();
+        chain.keyfile = keyfile;
+        ctx.load_cert_chain(certfile.unwrap_or_default(), chain)?;
+    }
+    context::load_ca_or_default(&ctx, purpose, cafile, capath, cadata)?;
+    context::keylog_from_environment(&ctx)?;
     Ok(ctx)
 }
 
-/// `get_server_certificate(addr, ssl_version, ca_certs, timeout)`: the
-/// server's certificate, PEM. Verified against `ca_certs` when given
-/// (without a hostname check, as in CPython), not verified otherwise; SNI
-/// is sent for `host`.
+/// `get_server_certificate(addr, ssl_version=PROTOCOL_TLS_CLIENT,
+/// ca_certs=None, timeout=...)` (the keywords are
+/// [`ServerCertificateOptions`]): the server's certificate, PEM. As in
+/// CPython 3.13 the context is `_create_unverified_context(ssl_version,
+/// cert_reqs=CERT_REQUIRED if ca_certs else CERT_NONE, cafile=ca_certs)`
+/// (so `SSLKEYLOGFILE` applies), verified against `ca_certs` without a
+/// hostname check when given; SNI is sent for `host`; `timeout` bounds
+/// the connection and the handshake.
+///
+/// ```no_run
+/// use pyssl::{get_server_certificate, ServerCertificateOptions};
+/// # fn main() -> pyssl::Result<()> {
+/// let pem = get_server_certificate(("localhost", 8443), ServerCertificateOptions::new())?;
+/// # let _ = pem;
+/// # Ok(())
+/// # }
+/// ```
 pub fn get_server_certificate(
     addr: (&str, u16),
-    ssl_version: Protocol,
-    ca_certs: Option<&std::path::Path>,
-    timeout: Option<std::time::Duration>,
+    options: ServerCertificateOptions,
 ) -> Result<String> {
     use std::net::ToSocketAddrs;
-    let ctx = SslContext::new(ssl_version)?;
-    ctx.set_check_hostname(false)?;
-    match ca_certs {
-        Some(ca) => {
-            ctx.set_verify_mode(VerifyMode::Required)?;
-            ctx.load_verify_locations(Some(ca), None, None)?;
-        }
-        None => ctx.set_verify_mode(VerifyMode::None)?,
+    let ServerCertificateOptions {
+        ssl_version,
+        ca_certs,
+        timeout,
+    } = options;
+    let mut ctx_options = UnverifiedContextOptions::new().protocol(ssl_version);
+    if let Some(ca) = ca_certs {
+        ctx_options = ctx_options.cert_reqs(VerifyMode::Required).cafile(ca);
     }
+    let ctx = create_unverified_context(ctx_options)?;
     let (host, port) = addr;
     let mut last = None;
     let mut sock = None;
