@@ -13,7 +13,7 @@
 //! class survive.
 //!
 //! Reads end (`Ok(0)`) at the peer's close_notify, also after this side's
-//! [`shutdown`](tokio::io::AsyncWriteExt::shutdown), and, with
+//! [`shutdown`](AsyncWrite::poll_shutdown), and, with
 //! `suppress_ragged_eofs` (the default, as for `SSLSocket`), when the peer
 //! closes the transport without one; with `suppress_ragged_eofs(false)`
 //! that read fails with `SSLEOFError`.
@@ -140,7 +140,7 @@ impl<S> TlsStream<S> {
     }
 
     /// The transport back, dropping the TLS connection. After
-    /// [`shutdown`](tokio::io::AsyncWriteExt::shutdown) the close_notify
+    /// [`shutdown`](AsyncWrite::poll_shutdown) the close_notify
     /// has been written; ciphertext not yet written is dropped.
     pub fn into_inner(self) -> S {
         self.io
@@ -160,6 +160,7 @@ impl<S: AsyncRead + AsyncWrite + Unpin> TlsStream<S> {
     /// set when `options` has one. `do_handshake_on_connect` is for
     /// [`connect`] / [`accept`]; without [`handshake`](Self::handshake)
     /// the first read or write performs it.
+    #[doc(alias = "wrap_bio")]
     pub fn new(ctx: &SslContext, io: S, options: WrapOptions<'_>) -> Result<TlsStream<S>> {
         options.check(ctx)?;
         let incoming = MemoryBio::new()?;
@@ -221,6 +222,7 @@ impl<S: AsyncRead + AsyncWrite + Unpin> TlsStream<S> {
 
     /// The handshake step of [`handshake`](Self::handshake), for poll-based
     /// code.
+    #[doc(alias = "do_handshake")]
     pub fn poll_handshake(&mut self, cx: &mut Context<'_>) -> Poll<Result<()>> {
         loop {
             match self.obj.do_handshake() {
