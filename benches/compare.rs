@@ -7,6 +7,7 @@
 //! (5 rounds of 1 s). CPython runs as a subprocess timing its own loop
 //! (`$PYSSL_PYTHON313` or pyenv's 3.13).
 
+use pyssl::{CertChainOptions, VerifyLocationsOptions};
 use std::cell::RefCell;
 use std::collections::VecDeque;
 use std::io::{self, Read, Write};
@@ -76,10 +77,12 @@ struct Py {
 
 fn py_contexts(f: &Files) -> Py {
     let cli = SslContext::new(Protocol::TlsClient).unwrap();
-    cli.load_verify_locations(Some(&f.ca), None, None).unwrap();
+    cli.load_verify_locations(VerifyLocationsOptions::new().cafile(&f.ca))
+        .unwrap();
     cli.set_ecdh_curve("X25519").unwrap();
     let srv = SslContext::new(Protocol::TlsServer).unwrap();
-    srv.load_cert_chain(&f.chain, Some(&f.key), None).unwrap();
+    srv.load_cert_chain(&f.chain, CertChainOptions::new().keyfile(&f.key))
+        .unwrap();
     srv.set_ecdh_curve("X25519").unwrap();
     Py { cli, srv }
 }
@@ -102,11 +105,11 @@ fn pump(from: &MemoryBio, to: &MemoryBio) {
 fn py_pair(p: &Py, session: Option<&pyssl::SslSession>) -> PyPair {
     let b = || MemoryBio::new().unwrap();
     let (ci, co, si, so) = (b(), b(), b(), b());
-    let mut c = p.cli.wrap_bio(&ci, &co, false, Some(HOST)).unwrap();
+    let mut c = p.cli.wrap_bio(&ci, &co, WrapOptions::client(HOST)).unwrap();
     if let Some(s) = session {
         c.set_session(s).unwrap();
     }
-    let s = p.srv.wrap_bio(&si, &so, true, None).unwrap();
+    let s = p.srv.wrap_bio(&si, &so, WrapOptions::server()).unwrap();
     PyPair {
         c,
         s,

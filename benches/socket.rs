@@ -44,10 +44,12 @@ fn files() -> Files {
 /// transfer took (handshake excluded).
 fn pyssl_run(f: &Files, records: usize) -> f64 {
     let srv = SslContext::new(Protocol::TlsServer).unwrap();
-    srv.load_cert_chain(&f.chain, Some(&f.key), None).unwrap();
+    srv.load_cert_chain(&f.chain, pyssl::CertChainOptions::new().keyfile(&f.key))
+        .unwrap();
     srv.set_minimum_version(TlsVersion::TlsV1_3).unwrap();
     let cli = SslContext::new(Protocol::TlsClient).unwrap();
-    cli.load_verify_locations(Some(&f.ca), None, None).unwrap();
+    cli.load_verify_locations(pyssl::VerifyLocationsOptions::new().cafile(&f.ca))
+        .unwrap();
     let l = TcpListener::bind(("127.0.0.1", 0)).unwrap();
     let port = l.local_addr().unwrap().port();
     let server = std::thread::spawn(move || {

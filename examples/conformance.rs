@@ -11,16 +11,16 @@
 //! relative to the working directory. It drives the crate through its
 //! public API only, in both roles.
 
+use pyssl::{CertChainOptions, DefaultContextOptions, VerifyLocationsOptions};
 use std::io::{Read, Write};
 use std::net::{Shutdown, TcpListener, TcpStream};
-use std::path::Path;
 use std::sync::{Arc, Mutex};
 use std::thread;
 use std::time::{Duration, Instant};
 
 use pyssl::{
-    CaData, Error, GeneralName, MemoryBio, NameValue, Options, Password, PeerCert, Protocol,
-    Purpose, SslContext, SslSocket, TlsVersion, VerifyFlags, VerifyMode, WrapOptions,
+    CaData, Error, GeneralName, MemoryBio, NameValue, Options, PeerCert, Protocol, Purpose,
+    SslContext, SslSocket, TlsVersion, VerifyFlags, VerifyMode, WrapOptions,
 };
 use serde_json::{json, Map, Value};
 
@@ -439,18 +439,31 @@ fn set_attr(ctx: &SslContext, attr: &str, v: &Value) -> Run<Result<(), Error>> {
 
 fn load_verify(ctx: &SslContext, a: &Value) -> Run<Result<(), Error>> {
     let cadata = cadata_of(a.get("cadata"))?;
-    let cafile = opt_str(a, "cafile").map(Path::new);
-    let capath = opt_str(a, "capath").map(Path::new);
-    Ok(ctx.load_verify_locations(cafile, capath, as_cadata(&cadata)))
+    let mut o = VerifyLocationsOptions::new();
+    if let Some(f) = opt_str(a, "cafile") {
+        o = o.cafile(f);
+    }
+    if let Some(d) = opt_str(a, "capath") {
+        o = o.capath(d);
+    }
+    if let Some(c) = as_cadata(&cadata) {
+        o = o.cadata(c);
+    }
+    Ok(ctx.load_verify_locations(o))
 }
 
 fn load_chain(ctx: &SslContext, a: &Value) -> Run<Result<(), Error>> {
     let Some(certfile) = opt_str(a, "certfile") else {
         return broken("load_cert_chain without certfile");
     };
-    let keyfile = opt_str(a, "keyfile").map(Path::new);
-    let password = opt_str(a, "password");
-    Ok(ctx.load_cert_chain(certfile, keyfile, password.map(Password::from)))
+    let mut o = CertChainOptions::new();
+    if let Some(k) = opt_str(a, "keyfile") {
+        o = o.keyfile(k);
+    }
+    if let Some(pw) = opt_str(a, "password") {
+        o = o.password(pw);
+    }
+    Ok(ctx.load_cert_chain(certfile, o))
 }
 
 fn alpn_list(v: &Value) -> Vec<String> {
@@ -494,11 +507,13 @@ fn run_ops(sc: &Value) -> Run<Value> {
                     Some("CLIENT_AUTH") => Purpose::ClientAuth,
                     Some(other) => return broken(format!("unknown purpose {other}")),
                 };
-                pyssl::create_default_context(purpose, None, None, None).map(|c| {
-                    let s = snapshot(&c);
-                    ctx = Some(c);
-                    s
-                })
+                pyssl::create_default_context(DefaultContextOptions::new().purpose(purpose)).map(
+                    |c| {
+                        let s = snapshot(&c);
+                        ctx = Some(c);
+                        s
+                    },
+                )
             }
             "snapshot" => Ok(snapshot(&need_ctx()?)),
             "set" => {
@@ -531,7 +546,13 @@ fn run_ops(sc: &Value) -> Run<Value> {
                 let hostname = opt_str(&a, "server_hostname");
                 MemoryBio::new()
                     .and_then(|i| MemoryBio::new().map(|o| (i, o)))
-                    .and_then(|(i, o)| c.wrap_bio(&i, &o, server_side, hostname))
+                    .and_then(|(i, o)| c.wrap_bio(
+                        &i,
+                        &o,
+                        WrapOptions::new()
+                            .server_side(server_side)
+                            .server_hostname(hostname),
+                    ))
                     .map(|o| {
                         json!({"server_hostname": o.server_hostname(), "server_side": o.server_side()})
                     })

@@ -2,6 +2,7 @@
 //! or with `bulk MB` one handshake and MB mebibytes client -> server in
 //! 16 KiB writes (the benchmark's bulk loop).
 use pyssl::testing::{CertificateAuthority, LeafSpec, TempDir};
+use pyssl::{CertChainOptions, VerifyLocationsOptions, WrapOptions};
 use pyssl::{MemoryBio, Protocol, SslContext};
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -23,16 +24,20 @@ fn main() {
         .write_to(dir.path(), "l")
         .unwrap();
     let cli = SslContext::new(Protocol::TlsClient).unwrap();
-    cli.load_verify_locations(Some(&ca), None, None).unwrap();
+    cli.load_verify_locations(VerifyLocationsOptions::new().cafile(&ca))
+        .unwrap();
     cli.set_ecdh_curve("X25519").unwrap();
     let srv = SslContext::new(Protocol::TlsServer).unwrap();
-    srv.load_cert_chain(&chain, Some(&key), None).unwrap();
+    srv.load_cert_chain(&chain, CertChainOptions::new().keyfile(&key))
+        .unwrap();
     srv.set_ecdh_curve("X25519").unwrap();
     for _ in 0..if bulk || peercert { 1 } else { n } {
         let b = || MemoryBio::new().unwrap();
         let (ci, co, si, so) = (b(), b(), b(), b());
-        let mut c = cli.wrap_bio(&ci, &co, false, Some("localhost")).unwrap();
-        let mut s = srv.wrap_bio(&si, &so, true, None).unwrap();
+        let mut c = cli
+            .wrap_bio(&ci, &co, WrapOptions::client("localhost"))
+            .unwrap();
+        let mut s = srv.wrap_bio(&si, &so, WrapOptions::server()).unwrap();
         let (mut cd, mut sd) = (false, false);
         while !(cd && sd) {
             if !cd {

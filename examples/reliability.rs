@@ -18,6 +18,7 @@
 //! certificate calls for, no connection may hang (a 30 s deadline each),
 //! and the resident set size is sampled every second.
 
+use pyssl::{CertChainOptions, VerifyLocationsOptions};
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -27,8 +28,7 @@ use std::time::{Duration, Instant};
 
 use pyssl::testing::{self_signed, CertificateAuthority, LeafSpec, TempDir};
 use pyssl::{
-    CaData, Error, MemoryBio, Password, Protocol, SslContext, SslObject, SslSession, ValueError,
-    WrapOptions,
+    CaData, Error, MemoryBio, Protocol, SslContext, SslObject, SslSession, ValueError, WrapOptions,
 };
 
 /// Certificates of one run.
@@ -76,13 +76,13 @@ fn pki() -> Result<Pki, Error> {
 
 fn server(cert: &(PathBuf, PathBuf)) -> Result<SslContext, Error> {
     let s = SslContext::new(Protocol::TlsServer)?;
-    s.load_cert_chain(&cert.0, Some(&cert.1), None)?;
+    s.load_cert_chain(&cert.0, CertChainOptions::new().keyfile(&cert.1))?;
     Ok(s)
 }
 
 fn client(p: &Pki) -> Result<SslContext, Error> {
     let c = SslContext::new(Protocol::TlsClient)?;
-    c.load_verify_locations(Some(&p.ca), None, None)?;
+    c.load_verify_locations(VerifyLocationsOptions::new().cafile(&p.ca))?;
     Ok(c)
 }
 
@@ -141,11 +141,11 @@ fn memory(
     keep: &mut Option<SslSession>,
 ) -> Result<(), Error> {
     let b = bios();
-    let mut c = cli.wrap_bio(&b[0], &b[1], false, Some(host))?;
+    let mut c = cli.wrap_bio(&b[0], &b[1], WrapOptions::client(host))?;
     if let Some(s) = session {
         c.set_session(s)?;
     }
-    let mut s = srv.wrap_bio(&b[2], &b[3], true, None)?;
+    let mut s = srv.wrap_bio(&b[2], &b[3], WrapOptions::server())?;
     let (rc, _) = pump(&mut c, &mut s, &b);
     rc?;
     let cert = c.getpeercert()?.expect("a verified peer certificate");
@@ -170,7 +170,7 @@ fn memory(
 /// The server fed `bytes` instead of a ClientHello; its outcome.
 fn garbage_to_server(srv: &SslContext, bytes: &[u8], eof: bool) -> Result<(), Error> {
     let b = bios();
-    let mut s = srv.wrap_bio(&b[2], &b[3], true, None)?;
+    let mut s = srv.wrap_bio(&b[2], &b[3], WrapOptions::server())?;
     b[2].write(bytes)?;
     if eof {
         b[2].write_eof();
@@ -257,18 +257,17 @@ fn leak(n: usize) -> Result<bool, Error> {
                 let ctx = SslContext::new(Protocol::TlsServer)?;
                 let r1 = ctx.load_cert_chain(
                     &p.good.0,
-                    Some(&p.encrypted_key),
-                    Some(Password::from("wrong")),
+                    CertChainOptions::new()
+                        .keyfile(&p.encrypted_key)
+                        .password("wrong"),
                 );
                 let c = SslContext::new(Protocol::TlsClient)?;
-                let r2 = c.load_verify_locations(
-                    None,
-                    None,
-                    Some(CaData::Pem(
-                        "-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n",
-                    )),
+                let r2 = c.load_verify_locations(VerifyLocationsOptions::new().cadata(
+                    CaData::Pem("-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n"),
+                ));
+                let r3 = c.load_verify_locations(
+                    VerifyLocationsOptions::new().cafile("/nonexistent/ca.pem"),
                 );
-                let r3 = c.load_verify_locations(Some("/nonexistent/ca.pem".as_ref()), None, None);
                 let ok = r1.is_err() && r2.is_err() && r3.is_err();
                 (
                     "context errors",
@@ -284,9 +283,9 @@ fn leak(n: usize) -> Result<bool, Error> {
                 "client stops mid-handshake",
                 {
                     let b = bios();
-                    let mut c = cli.wrap_bio(&b[0], &b[1], false, Some("localhost"))?;
+                    let mut c = cli.wrap_bio(&b[0], &b[1], WrapOptions::client("localhost"))?;
                     let _ = c.do_handshake();
-                    let mut s = good.wrap_bio(&b[2], &b[3], true, None)?;
+                    let mut s = good.wrap_bio(&b[2], &b[3], WrapOptions::server())?;
                     b[2].write(&b[1].read(None)?)?;
                     let _ = s.do_handshake();
                     b[2].write_eof();
@@ -401,7 +400,9 @@ fn soak(conns: usize, secs: u64) -> Result<bool, Error> {
                     tokio::spawn(async move {
                         use tokio::io::{AsyncReadExt, AsyncWriteExt};
                         let served = async {
-                            let mut tls = pyssl::tokio::accept(&ctx, tcp).await?;
+                            let mut tls =
+                                pyssl::tokio::accept(&ctx, tcp, pyssl::WrapOptions::server())
+                                    .await?;
                             let mut buf = [0u8; 64];
                             let n = tls.read(&mut buf).await?;
                             tls.write_all(&buf[..n]).await?;
@@ -438,7 +439,12 @@ fn soak(conns: usize, secs: u64) -> Result<bool, Error> {
                     let port = ports[kind as usize];
                     let one = async {
                         let tcp = tokio::net::TcpStream::connect(("127.0.0.1", port)).await?;
-                        let mut tls = pyssl::tokio::connect(&cli, Some("localhost"), tcp).await?;
+                        let mut tls = pyssl::tokio::connect(
+                            &cli,
+                            tcp,
+                            pyssl::WrapOptions::client("localhost"),
+                        )
+                        .await?;
                         let msg = i.to_be_bytes();
                         tls.write_all(&msg).await?;
                         let mut back = [0u8; 8];

@@ -8,6 +8,7 @@ use crate::enums::{Options, Protocol, Purpose, TlsVersion, VerifyFlags, VerifyMo
 use crate::error::{Error, Result, SslError, TypeError, UnicodeError};
 use crate::hostname;
 use crate::message::TlsMessage;
+use crate::options::{CertChainOptions, DefaultContextOptions, VerifyLocationsOptions};
 use crate::socket::{SslSocket, WrapOptions};
 use crate::sys::callbacks::{MsgHook, PskClientHook, PskServerHook, SniCall, SniHook};
 use crate::sys::conn::Conn;
@@ -163,6 +164,34 @@ pub enum CaData<'a> {
     Der(&'a [u8]),
 }
 
+impl<'a> From<&'a str> for CaData<'a> {
+    /// Python's `str`: PEM text.
+    fn from(s: &'a str) -> Self {
+        CaData::Pem(s)
+    }
+}
+
+impl<'a> From<&'a String> for CaData<'a> {
+    /// Python's `str`: PEM text.
+    fn from(s: &'a String) -> Self {
+        CaData::Pem(s)
+    }
+}
+
+impl<'a> From<&'a [u8]> for CaData<'a> {
+    /// Python's bytes: DER certificates.
+    fn from(b: &'a [u8]) -> Self {
+        CaData::Der(b)
+    }
+}
+
+impl<'a> From<&'a Vec<u8>> for CaData<'a> {
+    /// Python's bytes: DER certificates.
+    fn from(b: &'a Vec<u8>) -> Self {
+        CaData::Der(b)
+    }
+}
+
 /// The password of an encrypted private key: the `password` argument of
 /// `load_cert_chain`.
 #[doc(alias = "password")]
@@ -181,6 +210,18 @@ impl<'a> From<&'a str> for Password<'a> {
 
 impl<'a> From<&'a [u8]> for Password<'a> {
     fn from(b: &'a [u8]) -> Self {
+        Password::Bytes(b)
+    }
+}
+
+impl<'a> From<&'a String> for Password<'a> {
+    fn from(s: &'a String) -> Self {
+        Password::Bytes(s.as_bytes())
+    }
+}
+
+impl<'a> From<&'a Vec<u8>> for Password<'a> {
+    fn from(b: &'a Vec<u8>) -> Self {
         Password::Bytes(b)
     }
 }
@@ -791,14 +832,24 @@ impl SslContext {
     /// from `certfile`), checked against each other. Unlike CPython,
     /// pyssl never prompts on the terminal for the password of an
     /// encrypted key: without `password` loading such a key fails.
+    ///
+    /// ```no_run
+    /// # fn main() -> pyssl::Result<()> {
+    /// use pyssl::{CertChainOptions, Protocol, SslContext};
+    /// let ctx = SslContext::new(Protocol::TlsServer)?;
+    /// ctx.load_cert_chain("cert.pem", CertChainOptions::new().keyfile("key.pem"))?;
+    /// ctx.load_cert_chain("both.pem", CertChainOptions::new().password("secret"))?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn load_cert_chain(
         &self,
         certfile: impl AsRef<Path>,
-        keyfile: Option<&Path>,
-        password: Option<Password<'_>>,
+        options: CertChainOptions<'_>,
     ) -> Result<()> {
+        let keyfile = options.keyfile.as_deref();
         let _st = self.write();
-        match password {
+        match options.password {
             None => self
                 .inner
                 .ctx
@@ -844,15 +895,17 @@ impl SslContext {
         }
     }
 
-    /// `load_verify_locations(cafile, capath, cadata)`: trust anchors from
-    /// a PEM file, a hashed directory (read lazily, as OpenSSL does) and/or
-    /// data. All three `None` is Python's `TypeError`.
-    pub fn load_verify_locations(
-        &self,
-        cafile: Option<&Path>,
-        capath: Option<&Path>,
-        cadata: Option<CaData<'_>>,
-    ) -> Result<()> {
+    /// `load_verify_locations(cafile=None, capath=None, cadata=None)`:
+    /// trust anchors from a PEM file, a hashed directory (read lazily, as
+    /// OpenSSL does) and/or data (see [`VerifyLocationsOptions`]). None of
+    /// the three is Python's `TypeError`.
+    pub fn load_verify_locations(&self, options: VerifyLocationsOptions<'_>) -> Result<()> {
+        let VerifyLocationsOptions {
+            cafile,
+            capath,
+            cadata,
+        } = options;
+        let (cafile, capath) = (cafile.as_deref(), capath.as_deref());
         if cafile.is_none() && capath.is_none() && cadata.is_none() {
             return Err(Error::Type(TypeError::new(
                 "cafile, capath and cadata cannot be all omitted",
@@ -1363,19 +1416,32 @@ fn no_psk() -> Error {
     ))
 }
 
-/// `create_default_context(purpose, cafile=None, capath=None,
-/// cadata=None)` as in CPython 3.13: a `PROTOCOL_TLS_CLIENT` context with
+/// `create_default_context(purpose=Purpose.SERVER_AUTH, *, cafile=None,
+/// capath=None, cadata=None)` as in CPython 3.13 (the keywords are
+/// [`DefaultContextOptions`]): a `PROTOCOL_TLS_CLIENT` context with
 /// `CERT_REQUIRED` and `check_hostname` for [`Purpose::ServerAuth`], a
 /// `PROTOCOL_TLS_SERVER` one for [`Purpose::ClientAuth`]; both get
 /// `VERIFY_X509_PARTIAL_CHAIN | VERIFY_X509_STRICT`; then the given trust
 /// anchors, or the system's when verification is on; and, as CPython,
-/// `keylog_filename` from the `SSLKEYLOGFILE` environment variable.
-pub fn create_default_context(
-    purpose: Purpose,
-    cafile: Option<&Path>,
-    capath: Option<&Path>,
-    cadata: Option<CaData<'_>>,
-) -> Result<SslContext> {
+/// `keylog_filename` from the `SSLKEYLOGFILE` environment variable when it
+/// is set and not empty (a Rust program has no `-E` flag:
+/// `sys.flags.ignore_environment` is always false here).
+///
+/// ```no_run
+/// use pyssl::{create_default_context, DefaultContextOptions};
+/// # fn main() -> pyssl::Result<()> {
+/// let ctx = create_default_context(DefaultContextOptions::new().cafile("ca.pem"))?;
+/// # let _ = ctx;
+/// # Ok(())
+/// # }
+/// ```
+pub fn create_default_context(options: DefaultContextOptions<'_>) -> Result<SslContext> {
+    let DefaultContextOptions {
+        purpose,
+        cafile,
+        capath,
+        cadata,
+    } = options;
     let ctx = match purpose {
         Purpose::ServerAuth => {
             let c = SslContext::new(Protocol::TlsClient)?;
@@ -1388,19 +1454,40 @@ pub fn create_default_context(
     ctx.set_verify_flags(
         ctx.verify_flags() | VerifyFlags::X509_PARTIAL_CHAIN | VerifyFlags::X509_STRICT,
     )?;
-    let cadata_given = match cadata {
-        Some(CaData::Pem(s)) => !s.is_empty(),
-        Some(CaData::Der(b)) => !b.is_empty(),
-        None => false,
-    };
-    let nonempty = |p: Option<&Path>| p.is_some_and(|p| !p.as_os_str().is_empty());
-    if nonempty(cafile) || nonempty(capath) || cadata_given {
-        ctx.load_verify_locations(cafile, capath, cadata)?;
+    load_ca_or_default(&ctx, purpose, cafile, capath, cadata)?;
+    keylog_from_environment(&ctx)?;
+    Ok(ctx)
+}
+
+/// `if cafile or capath or cadata: load_verify_locations(...)`, `elif
+/// verify_mode != CERT_NONE: load_default_certs(purpose)`: the step
+/// `create_default_context` and `_create_unverified_context` share.
+pub(crate) fn load_ca_or_default(
+    ctx: &SslContext,
+    purpose: Purpose,
+    cafile: Option<std::path::PathBuf>,
+    capath: Option<std::path::PathBuf>,
+    cadata: Option<CaData<'_>>,
+) -> Result<()> {
+    use crate::options::{cadata_given, given};
+    if given(&cafile) || given(&capath) || cadata_given(&cadata) {
+        ctx.load_verify_locations(VerifyLocationsOptions {
+            cafile,
+            capath,
+            cadata,
+        })
     } else if ctx.verify_mode() != VerifyMode::None {
-        ctx.load_default_certs(purpose)?;
+        ctx.load_default_certs(purpose)
+    } else {
+        Ok(())
     }
+}
+
+/// CPython's `keylog_filename` from `SSLKEYLOGFILE` (set and not empty),
+/// as `create_default_context` and `_create_unverified_context` do it.
+pub(crate) fn keylog_from_environment(ctx: &SslContext) -> Result<()> {
     if let Some(f) = std::env::var_os("SSLKEYLOGFILE").filter(|f| !f.is_empty()) {
         ctx.set_keylog_filename(Some(Path::new(&f)))?;
     }
-    Ok(ctx)
+    Ok(())
 }

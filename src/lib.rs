@@ -11,24 +11,74 @@
 //! |---|---|
 //! | `ssl.SSLContext(PROTOCOL_TLS_CLIENT)` | [`SslContext::new`]`(`[`Protocol::TlsClient`]`)` |
 //! | `ctx.verify_mode = CERT_NONE` | [`SslContext::set_verify_mode`]`(`[`VerifyMode::None`]`)` |
-//! | `ctx.load_verify_locations(cafile=...)` | [`SslContext::load_verify_locations`] |
+//! | `ctx.load_verify_locations(cafile=f)` | [`SslContext::load_verify_locations`]`(`[`VerifyLocationsOptions::new`]`().cafile(f))` |
+//! | `ctx.load_cert_chain(c, keyfile=k)` | [`SslContext::load_cert_chain`]`(c, `[`CertChainOptions::new`]`().keyfile(k))` |
 //! | `ctx.wrap_socket(sock, server_hostname=h)` | [`SslContext::wrap_socket`]`(sock, `[`WrapOptions::client`]`(h))` |
+//! | `ctx.wrap_bio(i, o, server_side=True)` | [`SslContext::wrap_bio`]`(&i, &o, `[`WrapOptions::server`]`())` |
 //! | `s.getpeercert()` / `getpeercert(True)` | [`SslSocket::getpeercert`] / [`SslSocket::getpeercert_der`] |
 //! | `except ssl.SSLCertVerificationError as e` | [`Error::CertVerification`] |
 //! | `except ssl.SSLError as e` | `Err(e) if e.`[`is_instance`](Error::is_instance)`(`[`PyClass::SslError`]`)` |
 //! | `s.read(n)` | [`SslSocket::recv`] (`io::Read::read` keeps its meaning) |
-//! | `ssl.create_default_context()` | [`create_default_context`] |
+//! | `ssl.create_default_context(cafile=f)` | [`create_default_context`]`(`[`DefaultContextOptions::new`]`().cafile(f))` |
+//! | `ssl._create_unverified_context()` | [`create_unverified_context`]`(`[`UnverifiedContextOptions::new`]`())` |
+//! | `ssl.get_server_certificate(addr, ca_certs=f)` | [`get_server_certificate`]`(addr, `[`ServerCertificateOptions::new`]`().ca_certs(f))` |
 //!
 //! ```no_run
 //! use std::net::TcpStream;
-//! use pyssl::{create_default_context, Purpose, WrapOptions};
+//! use pyssl::{create_default_context, DefaultContextOptions, WrapOptions};
 //!
 //! # fn main() -> pyssl::Result<()> {
-//! let ctx = create_default_context(Purpose::ServerAuth, None, None, None)?;
+//! let ctx = create_default_context(DefaultContextOptions::new())?;
 //! let sock = TcpStream::connect(("127.0.0.1", 8443))?;
-//! let mut tls = ctx.wrap_socket(sock, WrapOptions::client("localhost"))?;
+//! let tls = ctx.wrap_socket(sock, WrapOptions::client("localhost"))?;
 //! println!("{:?} {:?}", tls.version(), tls.cipher());
 //! tls.sendall(b"ping")?;
+//! # Ok(())
+//! # }
+//! ```
+//!
+//! ## Keyword arguments
+//!
+//! One convention for every function whose Python counterpart takes
+//! keywords: the parameters Python requires stay positional Rust
+//! arguments; the ones with defaults are one options value, passed last.
+//! An options value starts from Python's defaults (`new()`, or
+//! `Default`) and has one builder method per keyword, named after it;
+//! calling the method is passing the keyword. Paths take
+//! `impl AsRef<Path>`, `cadata` a `&str` (PEM: Python's `str`) or a
+//! `&[u8]` (DER: Python's bytes), `password` a `&str`, a `&[u8]` or a
+//! [`Password::Callback`]. Where Python's `None` is a value of its own
+//! rather than the default (`cert_reqs=None`, `server_hostname=None`,
+//! `session=None`), the method takes an `Option`.
+//!
+//! | Python | Rust |
+//! |---|---|
+//! | `create_default_context(purpose, *, cafile, capath, cadata)` | [`create_default_context`]`(`[`DefaultContextOptions`]`)` |
+//! | `_create_unverified_context(protocol, *, cert_reqs, check_hostname, purpose, certfile, keyfile, cafile, capath, cadata)` | [`create_unverified_context`]`(`[`UnverifiedContextOptions`]`)` |
+//! | `ctx.load_verify_locations(cafile, capath, cadata)` | [`SslContext::load_verify_locations`]`(`[`VerifyLocationsOptions`]`)` |
+//! | `ctx.load_cert_chain(certfile, keyfile, password)` | [`SslContext::load_cert_chain`]`(certfile, `[`CertChainOptions`]`)` |
+//! | `ctx.wrap_socket(sock, server_side, do_handshake_on_connect, suppress_ragged_eofs, server_hostname, session)` | [`SslContext::wrap_socket`]`(sock, `[`WrapOptions`]`)` |
+//! | `ctx.wrap_bio(incoming, outgoing, server_side, server_hostname, session)` | [`SslContext::wrap_bio`]`(&incoming, &outgoing, `[`WrapOptions`]`)` |
+//! | `get_server_certificate(addr, ssl_version, ca_certs, timeout)` | [`get_server_certificate`]`(addr, `[`ServerCertificateOptions`]`)` |
+//! | asyncio's `open_connection(..., ssl=ctx, server_hostname=h)` | `tokio::connect(&ctx, io, WrapOptions::client(h))` (feature `tokio`) |
+//!
+//! ```no_run
+//! use pyssl::{
+//!     create_default_context, CertChainOptions, DefaultContextOptions, Purpose, SslContext,
+//!     Protocol, VerifyLocationsOptions,
+//! };
+//! # fn main() -> pyssl::Result<()> {
+//! // ssl.create_default_context(cafile="ca.pem")
+//! let client = create_default_context(DefaultContextOptions::new().cafile("ca.pem"))?;
+//! // ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+//! let server = create_default_context(DefaultContextOptions::new().purpose(Purpose::ClientAuth))?;
+//! // server.load_cert_chain("cert.pem", keyfile="key.pem", password="secret")
+//! server.load_cert_chain("cert.pem", CertChainOptions::new().keyfile("key.pem").password("secret"))?;
+//! // ctx.load_verify_locations(cadata=pem_text)
+//! let ctx = SslContext::new(Protocol::TlsClient)?;
+//! # let pem_text = String::new();
+//! ctx.load_verify_locations(VerifyLocationsOptions::new().cadata(&pem_text))?;
+//! # let _ = client;
 //! # Ok(())
 //! # }
 //! ```
@@ -38,6 +88,10 @@
 //! same situation, whose [`Error::is_instance`] is Python's `isinstance`
 //! (so `except` clauses become `match` guards), and whose `Display` is
 //! Python's `str(exc)` without the `(_ssl.c:NNNN)` suffix.
+//!
+//! Every public item whose Python name differs from its Rust name carries
+//! `#[doc(alias = "...")]` with the Python name, so rustdoc's search finds
+//! `SSLContext`, `_create_unverified_context`, `CERT_REQUIRED`, ...
 
 #![deny(unsafe_code)]
 #![warn(missing_docs)]
@@ -55,6 +109,7 @@ mod hostname;
 mod memorybio;
 mod message;
 mod object;
+mod options;
 mod pure;
 pub mod pyfmt;
 mod session;
@@ -66,6 +121,12 @@ pub mod testing;
 mod tls;
 #[cfg(feature = "tokio")]
 pub mod tokio;
+
+/// The README's Rust examples, compiled (and run where they need no
+/// network peer) by `cargo test --doc`.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+mod readme {}
 
 pub use asn1::{nid2obj, txt2obj, Asn1Object};
 pub use borrowed::BorrowedSslSocket;
@@ -87,6 +148,10 @@ pub use message::{
     TlsMessageType,
 };
 pub use object::SslObject;
+pub use options::{
+    CertChainOptions, DefaultContextOptions, ServerCertificateOptions, UnverifiedContextOptions,
+    VerifyLocationsOptions,
+};
 pub use pyfmt::PyRepr;
 pub use session::SslSession;
 pub use socket::{SslSocket, StreamSocket, UnwrapError, WrapOptions};
@@ -343,41 +408,102 @@ pub fn rand_add(data: &[u8], entropy: f64) {
     sys::misc::rand_add(data, entropy)
 }
 
-/// `_create_unverified_context(protocol)` (alias `_create_stdlib_context`):
-/// a context that verifies nothing (`CERT_NONE`, no hostname check), as
-/// `get_server_certificate` and CPython's stdlib clients use.
+/// `_create_unverified_context(protocol=None, *, cert_reqs=CERT_NONE,
+/// check_hostname=False, purpose=Purpose.SERVER_AUTH, certfile=None,
+/// keyfile=None, cafile=None, capath=None, cadata=None)` (alias
+/// `_create_stdlib_context`), the keywords being
+/// [`UnverifiedContextOptions`]: by default a context that verifies nothing
+/// (`CERT_NONE`, no hostname check), as `get_server_certificate` and
+/// CPython's stdlib clients use. As in CPython 3.13: the protocol of the
+/// purpose unless given, `check_hostname` set before `verify_mode` (so
+/// `check_hostname(true)` with `CERT_NONE` is CPython's `ValueError`),
+/// `load_cert_chain(certfile, keyfile)`, then the given trust anchors or
+/// the system's when verification is on, and `keylog_filename` from
+/// `SSLKEYLOGFILE` (as [`create_default_context`]).
+///
+/// ```no_run
+/// use pyssl::{create_unverified_context, UnverifiedContextOptions, VerifyMode};
+/// # fn main() -> pyssl::Result<()> {
+/// let plain = create_unverified_context(UnverifiedContextOptions::new())?;
+/// let checked = create_unverified_context(
+///     UnverifiedContextOptions::new().cert_reqs(VerifyMode::Required).cafile("ca.pem"),
+/// )?;
+/// # let _ = (plain, checked);
+/// # Ok(())
+/// # }
+/// ```
 #[doc(alias = "_create_unverified_context")]
 #[doc(alias = "_create_stdlib_context")]
-pub fn create_unverified_context(protocol: Protocol) -> Result<SslContext> {
+pub fn create_unverified_context(options: UnverifiedContextOptions<'_>) -> Result<SslContext> {
+    let UnverifiedContextOptions {
+        protocol,
+        cert_reqs,
+        check_hostname,
+        purpose,
+        certfile,
+        keyfile,
+        cafile,
+        capath,
+        cadata,
+    } = options;
+    let protocol = protocol.unwrap_or(match purpose {
+        Purpose::ServerAuth => Protocol::TlsClient,
+        Purpose::ClientAuth => Protocol::TlsServer,
+    });
     let ctx = SslContext::new(protocol)?;
-    ctx.set_check_hostname(false)?;
-    ctx.set_verify_mode(VerifyMode::None)?;
-    if let Some(f) = std::env::var_os("SSLKEYLOGFILE").filter(|f| !f.is_empty()) {
-        ctx.set_keylog_filename(Some(std::path::Path::new(&f)))?;
+    ctx.set_check_hostname(check_hostname)?;
+    if let Some(mode) = cert_reqs {
+        ctx.set_verify_mode(mode)?;
     }
+    if check_hostname {
+        ctx.set_check_hostname(true)?;
+    }
+    let (cert_given, key_given) = (options::given(&certfile), options::given(&keyfile));
+    if key_given && !cert_given {
+        return Err(Error::value("certfile must be specified"));
+    }
+    if cert_given || key_given {
+        let mut chain = CertChainOptions::new();
+        chain.keyfile = keyfile;
+        ctx.load_cert_chain(certfile.unwrap_or_default(), chain)?;
+    }
+    context::load_ca_or_default(&ctx, purpose, cafile, capath, cadata)?;
+    context::keylog_from_environment(&ctx)?;
     Ok(ctx)
 }
 
-/// `get_server_certificate(addr, ssl_version, ca_certs, timeout)`: the
-/// server's certificate, PEM. Verified against `ca_certs` when given
-/// (without a hostname check, as in CPython), not verified otherwise; SNI
-/// is sent for `host`.
+/// `get_server_certificate(addr, ssl_version=PROTOCOL_TLS_CLIENT,
+/// ca_certs=None, timeout=...)` (the keywords are
+/// [`ServerCertificateOptions`]): the server's certificate, PEM. As in
+/// CPython 3.13 the context is `_create_unverified_context(ssl_version,
+/// cert_reqs=CERT_REQUIRED if ca_certs else CERT_NONE, cafile=ca_certs)`
+/// (so `SSLKEYLOGFILE` applies), verified against `ca_certs` without a
+/// hostname check when given; SNI is sent for `host`; `timeout` bounds
+/// the connection and the handshake.
+///
+/// ```no_run
+/// use pyssl::{get_server_certificate, ServerCertificateOptions};
+/// # fn main() -> pyssl::Result<()> {
+/// let pem = get_server_certificate(("localhost", 8443), ServerCertificateOptions::new())?;
+/// # let _ = pem;
+/// # Ok(())
+/// # }
+/// ```
 pub fn get_server_certificate(
     addr: (&str, u16),
-    ssl_version: Protocol,
-    ca_certs: Option<&std::path::Path>,
-    timeout: Option<std::time::Duration>,
+    options: ServerCertificateOptions,
 ) -> Result<String> {
     use std::net::ToSocketAddrs;
-    let ctx = SslContext::new(ssl_version)?;
-    ctx.set_check_hostname(false)?;
-    match ca_certs {
-        Some(ca) => {
-            ctx.set_verify_mode(VerifyMode::Required)?;
-            ctx.load_verify_locations(Some(ca), None, None)?;
-        }
-        None => ctx.set_verify_mode(VerifyMode::None)?,
+    let ServerCertificateOptions {
+        ssl_version,
+        ca_certs,
+        timeout,
+    } = options;
+    let mut ctx_options = UnverifiedContextOptions::new().protocol(ssl_version);
+    if let Some(ca) = ca_certs {
+        ctx_options = ctx_options.cert_reqs(VerifyMode::Required).cafile(ca);
     }
+    let ctx = create_unverified_context(ctx_options)?;
     let (host, port) = addr;
     let mut last = None;
     let mut sock = None;
@@ -445,7 +571,8 @@ pub fn encode_hostname(hostname: &str) -> Result<String> {
 /// when the file cannot be opened (CPython's message, whatever the cause),
 /// otherwise as [`decode_pem_certificate`].
 #[doc(alias = "_test_decode_cert")]
-pub fn decode_pem_certificate_file(path: &std::path::Path) -> Result<PeerCert> {
+pub fn decode_pem_certificate_file(path: impl AsRef<std::path::Path>) -> Result<PeerCert> {
+    let path = path.as_ref();
     let data = match std::fs::read(path) {
         Ok(data) => data,
         // `fopen` opens a directory; reading it then finds no certificate.

@@ -38,30 +38,29 @@ impl std::fmt::Debug for SslObject {
 }
 
 impl SslContext {
-    /// `wrap_bio(incoming, outgoing, server_side, server_hostname)`: a TLS
-    /// connection over memory buffers.
+    /// `wrap_bio(incoming, outgoing, server_side=False,
+    /// server_hostname=None, session=None)`: a TLS connection over memory
+    /// buffers, the keywords being those of `wrap_socket`
+    /// ([`WrapOptions`](crate::WrapOptions); `do_handshake_on_connect` and
+    /// `suppress_ragged_eofs` do not apply to memory buffers and are
+    /// ignored, as `SSLObject` has neither).
+    ///
+    /// ```
+    /// use pyssl::{MemoryBio, Protocol, SslContext, WrapOptions};
+    /// # fn main() -> pyssl::Result<()> {
+    /// let ctx = SslContext::new(Protocol::TlsClient)?;
+    /// let (incoming, outgoing) = (MemoryBio::new()?, MemoryBio::new()?);
+    /// let mut obj = ctx.wrap_bio(&incoming, &outgoing, WrapOptions::client("example.org"))?;
+    /// assert!(obj.do_handshake().unwrap_err().is_want_read());
+    /// assert!(outgoing.pending() > 0); // the ClientHello
+    /// # Ok(())
+    /// # }
+    /// ```
     ///
     /// Deliberate deviation from CPython: with `check_hostname` on and no
     /// `server_hostname` this raises `ValueError("check_hostname requires
     /// server_hostname")`, where CPython silently skips the hostname check.
     pub fn wrap_bio(
-        &self,
-        incoming: &MemoryBio,
-        outgoing: &MemoryBio,
-        server_side: bool,
-        server_hostname: Option<&str>,
-    ) -> Result<SslObject> {
-        SslObject::create(self, incoming, outgoing, server_side, server_hostname)
-    }
-}
-
-impl SslContext {
-    /// `wrap_bio(incoming, outgoing, server_side=..., server_hostname=...,
-    /// session=...)` with the keyword arguments of `wrap_socket`
-    /// ([`WrapOptions`](crate::WrapOptions); `do_handshake_on_connect` and
-    /// `suppress_ragged_eofs` do not apply to memory buffers).
-    #[doc(alias = "wrap_bio")]
-    pub fn wrap_bio_with(
         &self,
         incoming: &MemoryBio,
         outgoing: &MemoryBio,

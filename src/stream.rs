@@ -55,7 +55,7 @@ impl SslContext {
         let outgoing = MemoryBio::new()?;
         let handshake = options.do_handshake_on_connect;
         let suppress_ragged_eofs = options.suppress_ragged_eofs;
-        let obj = self.wrap_bio_with(&incoming, &outgoing, options)?;
+        let obj = self.wrap_bio(&incoming, &outgoing, options)?;
         let mut s = SslStream {
             io,
             obj,

@@ -435,17 +435,17 @@ impl Drop for TempDir {
 ///
 /// ```
 /// use pyssl::testing::{CertificateAuthority, EchoServer, LeafSpec, TempDir};
-/// use pyssl::{Protocol, SslContext, WrapOptions};
+/// use pyssl::{CertChainOptions, Protocol, SslContext, VerifyLocationsOptions, WrapOptions};
 /// # fn main() -> pyssl::Result<()> {
 /// let dir = TempDir::new("doc")?;
 /// let ca = CertificateAuthority::new("CA")?;
 /// let (cert, key) = ca.issue(&LeafSpec::server("localhost"))?.write_to(dir.path(), "s")?;
 /// let srv = SslContext::new(Protocol::TlsServer)?;
-/// srv.load_cert_chain(&cert, Some(&key), None)?;
+/// srv.load_cert_chain(&cert, CertChainOptions::new().keyfile(&key))?;
 /// let server = EchoServer::start(srv)?;
 /// let cli = SslContext::new(Protocol::TlsClient)?;
-/// cli.load_verify_locations(Some(&dir.write("ca.pem", ca.cert_pem())?), None, None)?;
-/// let mut tls = cli.wrap_socket(server.connect()?, WrapOptions::client("localhost"))?;
+/// cli.load_verify_locations(VerifyLocationsOptions::new().cafile(&dir.write("ca.pem", ca.cert_pem())?))?;
+/// let tls = cli.wrap_socket(server.connect()?, WrapOptions::client("localhost"))?;
 /// tls.sendall(b"hello")?;
 /// assert_eq!(tls.recv(5)?, b"hello");
 /// # Ok(())

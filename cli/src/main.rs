@@ -8,6 +8,7 @@
 //! Exit codes: 0 success, 1 the TLS operation failed (the Python exception
 //! is printed), 2 usage or I/O errors.
 
+use pyssl::{CertChainOptions, DefaultContextOptions};
 use std::net::{TcpListener, TcpStream, ToSocketAddrs};
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -16,9 +17,7 @@ use std::time::Duration;
 
 use clap::{Parser, Subcommand};
 use pyssl::testing::{CertificateAuthority, Leaf, LeafSpec, TempDir};
-use pyssl::{
-    Error, Protocol, Purpose, PyRepr, SslContext, SslSocket, TlsVersion, VerifyMode, WrapOptions,
-};
+use pyssl::{Error, Protocol, PyRepr, SslContext, SslSocket, TlsVersion, VerifyMode, WrapOptions};
 
 #[derive(Parser)]
 #[command(
@@ -156,12 +155,14 @@ fn probe(a: ProbeArgs) -> ExitCode {
         }
         ExitCode::from(1)
     };
-    let ctx = match pyssl::create_default_context(
-        Purpose::ServerAuth,
-        a.cafile.as_deref(),
-        a.capath.as_deref(),
-        None,
-    ) {
+    let mut opts = DefaultContextOptions::new();
+    if let Some(f) = &a.cafile {
+        opts = opts.cafile(f);
+    }
+    if let Some(d) = &a.capath {
+        opts = opts.capath(d);
+    }
+    let ctx = match pyssl::create_default_context(opts) {
         Ok(c) => c,
         Err(e) => return fail(e, a.json),
     };
@@ -296,7 +297,7 @@ fn serve(ctx: SslContext) -> pyssl::Result<(u16, thread::JoinHandle<()>)> {
 fn server_ctx(dir: &TempDir, leaf: &Leaf, name: &str) -> pyssl::Result<SslContext> {
     let (cert, key) = leaf.write_to(dir.path(), name)?;
     let ctx = SslContext::new(Protocol::TlsServer)?;
-    ctx.load_cert_chain(&cert, Some(&key), None)?;
+    ctx.load_cert_chain(&cert, CertChainOptions::new().keyfile(&key))?;
     Ok(ctx)
 }
 
@@ -309,7 +310,7 @@ fn demo() -> pyssl::Result<()> {
     let good = inter.issue(&localhost())?;
     let expired = inter.issue(&localhost().validity(-30, -1))?;
     let rogue = CertificateAuthority::new("unknown CA")?.issue(&localhost())?;
-    let client = pyssl::create_default_context(Purpose::ServerAuth, Some(&ca), None, None)?;
+    let client = pyssl::create_default_context(DefaultContextOptions::new().cafile(&ca))?;
     println!("pyssl demo on {}, loopback only", pyssl::openssl_version());
     println!("client: create_default_context(cafile=<generated root CA>)");
     println!();

@@ -12,6 +12,7 @@
 //! sanitizer). The handshake seeds hold fresh randoms and keys on every
 //! run; the others are the same every time.
 
+use pyssl::WrapOptions;
 use std::path::{Path, PathBuf};
 
 use pyssl::{MemoryBio, SslContext, SslErrorKind};
@@ -183,8 +184,8 @@ fn want_read(e: &pyssl::Error) -> bool {
 fn record(client: &SslContext, server: &SslContext, host: &str) -> (Vec<Vec<u8>>, Vec<Vec<u8>>) {
     let b = || MemoryBio::new().expect("bio");
     let (ci, co, si, so) = (b(), b(), b(), b());
-    let mut c = client.wrap_bio(&ci, &co, false, Some(host)).expect("wrap");
-    let mut s = server.wrap_bio(&si, &so, true, None).expect("wrap");
+    let mut c = client.wrap_bio(&ci, &co, WrapOptions::client(host)).expect("wrap");
+    let mut s = server.wrap_bio(&si, &so, WrapOptions::server()).expect("wrap");
     let (mut c2s, mut s2c) = (Vec::new(), Vec::new());
     let (mut c_done, mut s_done, mut c_dead, mut s_dead) = (false, false, false, false);
     let (mut c_sent, mut s_sent) = (false, false);

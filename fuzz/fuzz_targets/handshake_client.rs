@@ -5,6 +5,7 @@
 //! client verifies against the fixture CA with `server_hostname`
 //! "localhost", offers ALPN and a client certificate.
 #![no_main]
+use pyssl::WrapOptions;
 use libfuzzer_sys::fuzz_target;
 use pyssl::MemoryBio;
 
@@ -13,7 +14,7 @@ fuzz_target!(|data: &[u8]| {
     let ctx = pyssl_fuzz::client_context(variant);
     let (incoming, outgoing) = (MemoryBio::new().unwrap(), MemoryBio::new().unwrap());
     let mut obj = ctx
-        .wrap_bio(&incoming, &outgoing, false, Some(pyssl_fuzz::HOSTNAME))
+        .wrap_bio(&incoming, &outgoing, WrapOptions::client(pyssl_fuzz::HOSTNAME))
         .expect("wrap_bio");
     pyssl_fuzz::drive(&mut obj, &incoming, &outgoing, chunks);
 });

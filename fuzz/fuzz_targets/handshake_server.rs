@@ -5,6 +5,7 @@
 //! server requests (optional) client certificates, selects ALPN and has an
 //! SNI callback that switches context or aborts for some names.
 #![no_main]
+use pyssl::WrapOptions;
 use libfuzzer_sys::fuzz_target;
 use pyssl::MemoryBio;
 
@@ -13,7 +14,7 @@ fuzz_target!(|data: &[u8]| {
     let ctx = pyssl_fuzz::server_context(variant);
     let (incoming, outgoing) = (MemoryBio::new().unwrap(), MemoryBio::new().unwrap());
     let mut obj = ctx
-        .wrap_bio(&incoming, &outgoing, true, None)
+        .wrap_bio(&incoming, &outgoing, WrapOptions::server())
         .expect("wrap_bio");
     pyssl_fuzz::drive(&mut obj, &incoming, &outgoing, chunks);
 });

@@ -4,6 +4,7 @@
 //! literal test, SNI and the verification parameter); when both succeed the
 //! stored name must be the encoded one.
 #![no_main]
+use pyssl::WrapOptions;
 use std::sync::OnceLock;
 
 use libfuzzer_sys::fuzz_target;
@@ -20,7 +21,7 @@ fuzz_target!(|data: &[u8]| {
     };
     let encoded = pyssl::encode_hostname(name);
     let (i, o) = (MemoryBio::new().unwrap(), MemoryBio::new().unwrap());
-    match ctx().wrap_bio(&i, &o, false, Some(name)) {
+    match ctx().wrap_bio(&i, &o, WrapOptions::client(name)) {
         Ok(mut obj) => {
             let enc = encoded.expect("wrap_bio accepted a name encode_hostname refuses");
             assert_eq!(obj.server_hostname(), Some(enc.as_str()));

@@ -3,6 +3,7 @@
 //! generator (`examples/gen_seeds.rs`) uses the same contexts, so that the
 //! flights it records chain to the trust anchors the targets load.
 
+use pyssl::{CertChainOptions, VerifyLocationsOptions};
 use std::sync::OnceLock;
 
 use pyssl::testing::TempDir;
@@ -49,7 +50,7 @@ fn load_chain(ctx: &SslContext, cert: &str, key: &str) {
     let dir = TempDir::new("pyssl-fuzz").expect("temp dir");
     let c = dir.write("cert.pem", cert).expect("write cert");
     let k = dir.write("cert.key", key).expect("write key");
-    ctx.load_cert_chain(&c, Some(&k), None)
+    ctx.load_cert_chain(&c, CertChainOptions::new().keyfile(&k))
         .expect("load_cert_chain");
 }
 
@@ -63,7 +64,7 @@ fn cap(ctx: &SslContext, variant: usize) {
 /// A new client context of a variant (what [`client_context`] holds).
 pub fn build_client(variant: usize) -> SslContext {
     let ctx = SslContext::new(Protocol::TlsClient).expect("client context");
-    ctx.load_verify_locations(None, None, Some(CaData::Pem(fixtures::CA_PEM)))
+    ctx.load_verify_locations(VerifyLocationsOptions::new().cadata(CaData::Pem(fixtures::CA_PEM)))
         .expect("cadata");
     load_chain(&ctx, fixtures::CLIENT_PEM, fixtures::CLIENT_KEY);
     ctx.set_alpn_protocols(&["h2", "http/1.1"]).expect("alpn");
@@ -81,7 +82,7 @@ pub fn build_client(variant: usize) -> SslContext {
 pub fn build_server(variant: usize) -> SslContext {
     let ctx = SslContext::new(Protocol::TlsServer).expect("server context");
     load_chain(&ctx, fixtures::LEAF_PEM, fixtures::LEAF_KEY);
-    ctx.load_verify_locations(None, None, Some(CaData::Pem(fixtures::CA_PEM)))
+    ctx.load_verify_locations(VerifyLocationsOptions::new().cadata(CaData::Pem(fixtures::CA_PEM)))
         .expect("cadata");
     ctx.set_verify_mode(VerifyMode::Optional)
         .expect("verify_mode");
@@ -90,7 +91,7 @@ pub fn build_server(variant: usize) -> SslContext {
     let alt = SslContext::new(Protocol::TlsServer).expect("alt context");
     load_chain(&alt, fixtures::LEAF_RSA_PEM, fixtures::LEAF_RSA_KEY);
     // The switched-to context's store verifies client certificates.
-    alt.load_verify_locations(None, None, Some(CaData::Pem(fixtures::CA_PEM)))
+    alt.load_verify_locations(VerifyLocationsOptions::new().cadata(CaData::Pem(fixtures::CA_PEM)))
         .expect("cadata");
     cap(&alt, variant);
     ctx.set_sni_callback(Some(move |req: &mut pyssl::SniRequest<'_, '_>| {

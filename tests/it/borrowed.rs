@@ -2,6 +2,7 @@
 //! socketpair, loopback TCP), the caller's timeout per call, and a reader
 //! thread and a writer thread on one connection.
 
+use pyssl::{CertChainOptions, VerifyLocationsOptions};
 use std::io::{Read, Write};
 use std::os::fd::AsFd;
 use std::os::unix::net::UnixStream;
@@ -16,14 +17,14 @@ fn contexts(max: Option<TlsVersion>) -> (SslContext, SslContext) {
     let p = pki();
     let server = SslContext::new(Protocol::TlsServer).unwrap();
     server
-        .load_cert_chain(&p.leaf.0, Some(&p.leaf.1), None)
+        .load_cert_chain(&p.leaf.0, CertChainOptions::new().keyfile(&p.leaf.1))
         .unwrap();
     if let Some(v) = max {
         server.set_maximum_version(v).unwrap();
     }
     let client = SslContext::new(Protocol::TlsClient).unwrap();
     client
-        .load_verify_locations(Some(&p.ca), None, None)
+        .load_verify_locations(VerifyLocationsOptions::new().cafile(&p.ca))
         .unwrap();
     (server, client)
 }

@@ -1,6 +1,7 @@
 //! Callbacks and their state: SNI context switching, key logging,
 //! post-handshake authentication.
 
+use pyssl::{CertChainOptions, VerifyLocationsOptions};
 use std::sync::{Arc, Mutex};
 
 use pyssl::{Protocol, SslContext, VerifyMode, WrapOptions};
@@ -9,13 +10,14 @@ use super::support::{connect, pki, serve_one};
 
 fn ctx_with(cert: &(std::path::PathBuf, std::path::PathBuf)) -> SslContext {
     let s = SslContext::new(Protocol::TlsServer).unwrap();
-    s.load_cert_chain(&cert.0, Some(&cert.1), None).unwrap();
+    s.load_cert_chain(&cert.0, CertChainOptions::new().keyfile(&cert.1))
+        .unwrap();
     s
 }
 
 fn client_ctx() -> SslContext {
     let c = SslContext::new(Protocol::TlsClient).unwrap();
-    c.load_verify_locations(Some(&pki().ca), None, None)
+    c.load_verify_locations(VerifyLocationsOptions::new().cafile(&pki().ca))
         .unwrap();
     c
 }
@@ -115,10 +117,11 @@ fn post_handshake_authentication() {
     let p = pki();
     let srv = ctx_with(&p.leaf);
     srv.set_verify_mode(VerifyMode::Required).unwrap();
-    srv.load_verify_locations(Some(&p.ca), None, None).unwrap();
+    srv.load_verify_locations(VerifyLocationsOptions::new().cafile(&p.ca))
+        .unwrap();
     srv.set_post_handshake_auth(true).unwrap();
     let cli = client_ctx();
-    cli.load_cert_chain(&p.client.0, Some(&p.client.1), None)
+    cli.load_cert_chain(&p.client.0, CertChainOptions::new().keyfile(&p.client.1))
         .unwrap();
     cli.set_post_handshake_auth(true).unwrap();
     let (port, h) = serve_one(move |s| {

@@ -2,6 +2,7 @@
 //! same certificates: the conformance fixtures, CPython's own test
 //! certificates and one with an empty subject generated here.
 
+use pyssl::{CertChainOptions, VerifyLocationsOptions};
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
@@ -224,11 +225,11 @@ fn chain_certificates_of_a_connection() {
     let p = pki();
     let server = pyssl::SslContext::new(pyssl::Protocol::TlsServer).unwrap();
     server
-        .load_cert_chain(&p.leaf.0, Some(&p.leaf.1), None)
+        .load_cert_chain(&p.leaf.0, CertChainOptions::new().keyfile(&p.leaf.1))
         .unwrap();
     let client = pyssl::SslContext::new(pyssl::Protocol::TlsClient).unwrap();
     client
-        .load_verify_locations(Some(&p.ca), None, None)
+        .load_verify_locations(VerifyLocationsOptions::new().cafile(&p.ca))
         .unwrap();
     let (port, h) = super::support::serve_one(move |s| {
         let t = server.wrap_socket(s, pyssl::WrapOptions::server()).unwrap();

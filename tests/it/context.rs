@@ -1,6 +1,7 @@
 //! SslContext configuration: defaults, rules and errors (CPython's
 //! ContextTests, and the texts of python-ssl-surface §3.4).
 
+use pyssl::{CertChainOptions, DefaultContextOptions, VerifyLocationsOptions, WrapOptions};
 use std::path::Path;
 
 use pyssl::{
@@ -35,7 +36,7 @@ fn defaults_follow_cpython_313() {
     let s = SslContext::new(Protocol::TlsServer).unwrap();
     assert!(!s.check_hostname());
     assert_eq!(s.verify_mode(), VerifyMode::None);
-    let d = pyssl::create_default_context(pyssl::Purpose::ServerAuth, None, None, None).unwrap();
+    let d = pyssl::create_default_context(DefaultContextOptions::new()).unwrap();
     assert_eq!(d.verify_flags().bits(), 0x88020);
 }
 
@@ -98,14 +99,13 @@ fn options_and_flags_roundtrip() {
 #[test]
 fn load_cert_chain_errors() {
     let s = SslContext::new(Protocol::TlsServer).unwrap();
-    s.load_cert_chain(certdata("keycert.pem"), None, None)
+    s.load_cert_chain(certdata("keycert.pem"), CertChainOptions::new())
         .unwrap();
     // Wrong password: CPython's uninformative "[SSL] PEM lib".
     let e = s
         .load_cert_chain(
             certdata("keycert.passwd.pem"),
-            None,
-            Some(Password::from("bad")),
+            CertChainOptions::new().password("bad"),
         )
         .unwrap_err();
     assert_eq!(e.python_class(), "SSLError");
@@ -114,22 +114,19 @@ fn load_cert_chain_errors() {
     assert_eq!(e.reason(), None);
     s.load_cert_chain(
         certdata("keycert.passwd.pem"),
-        None,
-        Some(Password::from("somepass")),
+        CertChainOptions::new().password("somepass"),
     )
     .unwrap();
     // A callback's password, and its error passed through.
     s.load_cert_chain(
         certdata("keycert.passwd.pem"),
-        None,
-        Some(Password::Callback(Box::new(|| Ok(b"somepass".to_vec())))),
+        CertChainOptions::new().password(Password::Callback(Box::new(|| Ok(b"somepass".to_vec())))),
     )
     .unwrap();
     let e = s
         .load_cert_chain(
             certdata("keycert.passwd.pem"),
-            None,
-            Some(Password::Callback(Box::new(|| {
+            CertChainOptions::new().password(Password::Callback(Box::new(|| {
                 Err(Error::Value(pyssl::ValueError::new("nope")))
             }))),
         )
@@ -139,28 +136,28 @@ fn load_cert_chain_errors() {
     let e = s
         .load_cert_chain(
             certdata("keycert.passwd.pem"),
-            None,
-            Some(Password::Bytes(&long)),
+            CertChainOptions::new().password(Password::Bytes(&long)),
         )
         .unwrap_err();
     assert_eq!(e.to_string(), "password cannot be longer than 1024 bytes");
     // Missing file: FileNotFoundError without a filename.
     let e = s
-        .load_cert_chain("/nonexistent/x.pem", None, None)
+        .load_cert_chain("/nonexistent/x.pem", CertChainOptions::new())
         .unwrap_err();
     assert_eq!(e.python_class(), "FileNotFoundError");
     assert_eq!(e.to_string(), "[Errno 2] No such file or directory");
     // Bad certificate, empty file.
     for f in ["badcert.pem", "nullcert.pem"] {
-        let e = s.load_cert_chain(certdata(f), None, None).unwrap_err();
+        let e = s
+            .load_cert_chain(certdata(f), CertChainOptions::new())
+            .unwrap_err();
         assert_eq!(e.to_string(), "[SSL] PEM lib", "{f}");
     }
     // Key from another certificate.
     let e = s
         .load_cert_chain(
             certdata("ssl_cert.pem"),
-            Some(&certdata("keycert2.pem")),
-            None,
+            CertChainOptions::new().keyfile(certdata("keycert2.pem")),
         )
         .unwrap_err();
     assert_eq!(
@@ -169,7 +166,9 @@ fn load_cert_chain_errors() {
     );
     assert_eq!(e.reason(), Some("KEY_VALUES_MISMATCH"));
     // A NUL byte in a path.
-    let e = s.load_cert_chain("a\0b", None, None).unwrap_err();
+    let e = s
+        .load_cert_chain("a\0b", CertChainOptions::new())
+        .unwrap_err();
     assert_eq!(
         (e.python_class(), e.to_string().as_str()),
         ("ValueError", "embedded null byte")
@@ -177,47 +176,51 @@ fn load_cert_chain_errors() {
     // A non-UTF-8 path is a path like any other.
     use std::os::unix::ffi::OsStrExt;
     let odd = std::ffi::OsStr::from_bytes(b"/nonexistent/\xff.pem");
-    let e = s.load_cert_chain(odd, None, None).unwrap_err();
+    let e = s.load_cert_chain(odd, CertChainOptions::new()).unwrap_err();
     assert_eq!(e.python_class(), "FileNotFoundError");
 }
 
 #[test]
 fn load_verify_locations_errors() {
     let c = SslContext::new(Protocol::TlsClient).unwrap();
-    let e = c.load_verify_locations(None, None, None).unwrap_err();
+    let e = c
+        .load_verify_locations(VerifyLocationsOptions::new())
+        .unwrap_err();
     assert_eq!(e.python_class(), "TypeError");
     let e = c
-        .load_verify_locations(Some(Path::new("/nonexistent")), None, None)
+        .load_verify_locations(VerifyLocationsOptions::new().cafile(Path::new("/nonexistent")))
         .unwrap_err();
     assert_eq!(e.python_class(), "FileNotFoundError");
     let e = c
-        .load_verify_locations(Some(&certdata("badcert.pem")), None, None)
+        .load_verify_locations(VerifyLocationsOptions::new().cafile(certdata("badcert.pem")))
         .unwrap_err();
     assert_eq!(e.to_string(), "[X509] PEM lib");
     // capath is read lazily: a missing directory is no error.
-    c.load_verify_locations(None, Some(Path::new("/nonexistent")), None)
+    c.load_verify_locations(VerifyLocationsOptions::new().capath(Path::new("/nonexistent")))
         .unwrap();
     let e = c
-        .load_verify_locations(None, None, Some(CaData::Pem("")))
+        .load_verify_locations(VerifyLocationsOptions::new().cadata(CaData::Pem("")))
         .unwrap_err();
     assert_eq!(e.to_string(), "Empty certificate data");
     let e = c
-        .load_verify_locations(None, None, Some(CaData::Pem("é")))
+        .load_verify_locations(VerifyLocationsOptions::new().cadata(CaData::Pem("é")))
         .unwrap_err();
     assert_eq!(
         e.to_string(),
         "cadata should be an ASCII string or a bytes-like object"
     );
     let e = c
-        .load_verify_locations(None, None, Some(CaData::Der(b"garbage")))
+        .load_verify_locations(VerifyLocationsOptions::new().cadata(CaData::Der(b"garbage")))
         .unwrap_err();
     assert_eq!(
         e.to_string(),
         "not enough data: cadata does not contain a certificate"
     );
     let pem = std::fs::read_to_string(&pki().ca).unwrap();
-    c.load_verify_locations(None, None, Some(CaData::Pem(&format!("junk\n{pem}\njunk"))))
-        .unwrap();
+    c.load_verify_locations(
+        VerifyLocationsOptions::new().cadata(CaData::Pem(&format!("junk\n{pem}\njunk"))),
+    )
+    .unwrap();
     assert_eq!(c.cert_store_stats().x509_ca, 1);
     assert_eq!(c.get_ca_certs_der().len(), 1);
 }
@@ -270,25 +273,27 @@ fn hostile_hostnames_are_typed_errors() {
         ("a..b", "UnicodeEncodeError"),
     ];
     for (name, class) in cases {
-        let e = c.wrap_bio(&i, &o, false, Some(name)).unwrap_err();
+        let e = c.wrap_bio(&i, &o, WrapOptions::client(name)).unwrap_err();
         assert_eq!(e.python_class(), *class, "{name:?}");
     }
     let huge = "a".repeat(1 << 20);
     assert_eq!(
-        c.wrap_bio(&i, &o, false, Some(&huge))
+        c.wrap_bio(&i, &o, WrapOptions::client(&huge))
             .unwrap_err()
             .python_class(),
         "UnicodeEncodeError"
     );
     let long = ["a".repeat(63).as_str(); 5].join(".");
-    let e = c.wrap_bio(&i, &o, false, Some(&long)).unwrap_err();
+    let e = c.wrap_bio(&i, &o, WrapOptions::client(&long)).unwrap_err();
     assert_eq!(
         e.to_string(),
         "[SSL: SSL3_EXT_INVALID_SERVERNAME] ssl3 ext invalid servername"
     );
-    let e = c.wrap_bio(&i, &o, false, None).unwrap_err();
+    let e = c.wrap_bio(&i, &o, WrapOptions::new()).unwrap_err();
     assert_eq!(e.to_string(), "check_hostname requires server_hostname");
-    let o2 = c.wrap_bio(&i, &o, false, Some("127.000.000.001")).unwrap();
+    let o2 = c
+        .wrap_bio(&i, &o, WrapOptions::client("127.000.000.001"))
+        .unwrap();
     assert_eq!(o2.server_hostname(), Some("127.000.000.001"));
 }
 
@@ -301,7 +306,10 @@ fn module_functions() {
     assert_ne!(a, b);
     assert!(pyssl::rand_status());
     pyssl::rand_add(b"some entropy", 1.5);
-    let u = pyssl::create_unverified_context(Protocol::TlsClient).unwrap();
+    let u = pyssl::create_unverified_context(
+        pyssl::UnverifiedContextOptions::new().protocol(Protocol::TlsClient),
+    )
+    .unwrap();
     assert!(!u.check_hostname());
     assert_eq!(u.verify_mode(), VerifyMode::None);
 }
@@ -370,13 +378,12 @@ fn host_flags_like_cpython() {
     server
         .load_cert_chain(
             certs.join("leaf-cn-only.pem"),
-            Some(&certs.join("leaf-cn-only.key")),
-            None,
+            CertChainOptions::new().keyfile(certs.join("leaf-cn-only.key")),
         )
         .unwrap();
     let client = SslContext::new(Protocol::TlsClient).unwrap();
     client
-        .load_verify_locations(Some(&certs.join("ca.pem")), None, None)
+        .load_verify_locations(VerifyLocationsOptions::new().cafile(certs.join("ca.pem")))
         .unwrap();
     let connect = |client: &SslContext| {
         let srv = server.clone();

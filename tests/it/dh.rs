@@ -2,6 +2,7 @@
 //! with the `openssl` command, plus CPython's `ffdh3072.pem`), and DHE
 //! handshakes on TLS 1.2 with the parameters loaded.
 
+use pyssl::{CertChainOptions, VerifyLocationsOptions};
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
@@ -163,7 +164,8 @@ fn dhe_server(dir: &Path, ca: &CertificateAuthority, dh: Option<&Path>) -> SslCo
         .write_to(dir, "rsa-leaf")
         .unwrap();
     let ctx = SslContext::new(Protocol::TlsServer).unwrap();
-    ctx.load_cert_chain(&cert, Some(&key), None).unwrap();
+    ctx.load_cert_chain(&cert, CertChainOptions::new().keyfile(&key))
+        .unwrap();
     ctx.set_maximum_version(TlsVersion::TlsV1_2).unwrap();
     ctx.set_ciphers(DHE).unwrap();
     if let Some(dh) = dh {
@@ -181,7 +183,7 @@ fn dhe_handshake_with_dh_params() {
     let dh = ffdhe2048(dir.path());
     let client = SslContext::new(Protocol::TlsClient).unwrap();
     client
-        .load_verify_locations(Some(&ca_file), None, None)
+        .load_verify_locations(VerifyLocationsOptions::new().cafile(&ca_file))
         .unwrap();
     client.set_maximum_version(TlsVersion::TlsV1_2).unwrap();
     client.set_ciphers(DHE).unwrap();

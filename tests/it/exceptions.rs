@@ -2,6 +2,7 @@
 //! `__base__`, `__mro__` and `issubclass` for every pair; `except` as
 //! `match` on errors from real connections.
 
+use pyssl::{CertChainOptions, VerifyLocationsOptions, WrapOptions};
 use pyssl::{Error, PyClass};
 
 use super::support::{require_cpython, run_python};
@@ -69,11 +70,14 @@ fn hierarchy_is_cpythons() {
 fn except_as_match() {
     use super::support::{connect, pki, serve_one};
     let srv = pyssl::SslContext::new(pyssl::Protocol::TlsServer).unwrap();
-    srv.load_cert_chain(&pki().leaf.0, Some(&pki().leaf.1), None)
-        .unwrap();
+    srv.load_cert_chain(
+        &pki().leaf.0,
+        CertChainOptions::new().keyfile(&pki().leaf.1),
+    )
+    .unwrap();
     let (port, h) = serve_one(move |s| srv.wrap_socket(s, pyssl::WrapOptions::server()).err());
     let cli = pyssl::SslContext::new(pyssl::Protocol::TlsClient).unwrap();
-    cli.load_verify_locations(Some(&pki().ca), None, None)
+    cli.load_verify_locations(VerifyLocationsOptions::new().cafile(&pki().ca))
         .unwrap();
     let e = cli
         .wrap_socket(
@@ -111,7 +115,9 @@ fn want_read_from_a_handshake() {
     let ctx = pyssl::SslContext::new(pyssl::Protocol::TlsClient).unwrap();
     let inc = pyssl::MemoryBio::new().unwrap();
     let out = pyssl::MemoryBio::new().unwrap();
-    let mut obj = ctx.wrap_bio(&inc, &out, false, Some("localhost")).unwrap();
+    let mut obj = ctx
+        .wrap_bio(&inc, &out, WrapOptions::client("localhost"))
+        .unwrap();
     let e = obj.do_handshake().unwrap_err();
     assert!(e.is_want_read() && !e.is_want_write(), "{e}");
     assert_eq!(e.class(), PyClass::SslWantReadError);

@@ -9,6 +9,7 @@
 //! past the timeout, and resets the connection during the handshake and
 //! mid-read. A summary of the cases goes to stderr (RELIABILITY.md).
 
+use pyssl::{CertChainOptions, VerifyLocationsOptions};
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{Shutdown, TcpListener, TcpStream};
 use std::process::{Command, Stdio};
@@ -142,7 +143,7 @@ fn client_under_test(who: Who, port: u16) -> Outcome {
     match who {
         Who::Pyssl => Outcome::of((|| {
             let ctx = SslContext::new(Protocol::TlsClient)?;
-            ctx.load_verify_locations(Some(&pki().ca), None, None)?;
+            ctx.load_verify_locations(VerifyLocationsOptions::new().cafile(&pki().ca))?;
             let sock = TcpStream::connect(("127.0.0.1", port))?;
             sock.set_read_timeout(Some(TIMEOUT))?;
             sock.set_write_timeout(Some(TIMEOUT))?;
@@ -173,7 +174,7 @@ fn server_under_test(who: Who, peer: impl FnOnce(u16)) -> Outcome {
             let h = thread::spawn(move || {
                 Outcome::of((|| {
                     let ctx = SslContext::new(Protocol::TlsServer)?;
-                    ctx.load_cert_chain(&cert, Some(&key), None)?;
+                    ctx.load_cert_chain(&cert, CertChainOptions::new().keyfile(&key))?;
                     let (s, _) = l.accept()?;
                     s.set_read_timeout(Some(TIMEOUT))?;
                     s.set_write_timeout(Some(TIMEOUT))?;
@@ -279,14 +280,17 @@ fn garbage(n: usize, mut seed: u64) -> Vec<u8> {
 
 fn server_ctx() -> SslContext {
     let ctx = SslContext::new(Protocol::TlsServer).unwrap();
-    ctx.load_cert_chain(&pki().leaf.0, Some(&pki().leaf.1), None)
-        .unwrap();
+    ctx.load_cert_chain(
+        &pki().leaf.0,
+        CertChainOptions::new().keyfile(&pki().leaf.1),
+    )
+    .unwrap();
     ctx
 }
 
 fn client_ctx() -> SslContext {
     let ctx = SslContext::new(Protocol::TlsClient).unwrap();
-    ctx.load_verify_locations(Some(&pki().ca), None, None)
+    ctx.load_verify_locations(VerifyLocationsOptions::new().cafile(&pki().ca))
         .unwrap();
     ctx
 }
@@ -366,7 +370,7 @@ fn cutting_proxy(upstream: u16, dir: Dir, after: usize) -> (u16, JoinHandle<usiz
 fn client_hello() -> Vec<u8> {
     let (inc, out) = (MemoryBio::new().unwrap(), MemoryBio::new().unwrap());
     let mut o = client_ctx()
-        .wrap_bio(&inc, &out, false, Some("localhost"))
+        .wrap_bio(&inc, &out, WrapOptions::client("localhost"))
         .unwrap();
     assert_eq!(
         o.do_handshake().unwrap_err().python_class(),

@@ -2,6 +2,7 @@
 //! need a live server (`get_server_certificate`).
 
 use super::support::pki;
+use pyssl::{CertChainOptions, ServerCertificateOptions};
 
 /// The `testing` echo-server fixture and `get_server_certificate`.
 #[test]
@@ -9,15 +10,13 @@ fn echo_fixture_and_get_server_certificate() {
     use pyssl::testing::EchoServer;
     let p = pki();
     let srv = pyssl::SslContext::new(pyssl::Protocol::TlsServer).unwrap();
-    srv.load_cert_chain(&p.leaf.0, Some(&p.leaf.1), None)
+    srv.load_cert_chain(&p.leaf.0, CertChainOptions::new().keyfile(&p.leaf.1))
         .unwrap();
     let server = EchoServer::start(srv).unwrap();
     let port = server.addr().port();
     let pem = pyssl::get_server_certificate(
         ("127.0.0.1", port),
-        pyssl::Protocol::TlsClient,
-        None,
-        Some(std::time::Duration::from_secs(5)),
+        ServerCertificateOptions::new().timeout(std::time::Duration::from_secs(5)),
     )
     .unwrap();
     let leaf_pem = std::fs::read_to_string(&p.leaf.0).unwrap();
@@ -26,16 +25,14 @@ fn echo_fixture_and_get_server_certificate() {
     // Verified against the right CA, then a wrong one.
     pyssl::get_server_certificate(
         ("127.0.0.1", port),
-        pyssl::Protocol::TlsClient,
-        Some(&p.ca),
-        None,
+        ServerCertificateOptions::new().ca_certs(&p.ca),
     )
     .unwrap();
     let e = pyssl::get_server_certificate(
         ("127.0.0.1", port),
-        pyssl::Protocol::TlsClient,
-        Some(&p.selfsigned.0),
-        None,
+        ServerCertificateOptions::new()
+            .ssl_version(pyssl::Protocol::TlsClient)
+            .ca_certs(&p.selfsigned.0),
     )
     .unwrap_err();
     assert_eq!(e.cert_verification().unwrap().verify_code(), Some(20));

@@ -2,6 +2,7 @@
 //! certificates: success, every verification failure, timeouts,
 //! non-blocking mode, EOFs, garbage and vanishing peers.
 
+use pyssl::{CertChainOptions, VerifyLocationsOptions};
 use std::io::{Read, Write};
 use std::net::TcpStream;
 use std::path::Path;
@@ -15,13 +16,14 @@ use super::support::{connect, pki, serve_one};
 
 fn server_ctx(cert: &(std::path::PathBuf, std::path::PathBuf)) -> SslContext {
     let s = SslContext::new(Protocol::TlsServer).unwrap();
-    s.load_cert_chain(&cert.0, Some(&cert.1), None).unwrap();
+    s.load_cert_chain(&cert.0, CertChainOptions::new().keyfile(&cert.1))
+        .unwrap();
     s
 }
 
 fn client_ctx() -> SslContext {
     let c = SslContext::new(Protocol::TlsClient).unwrap();
-    c.load_verify_locations(Some(&pki().ca), None, None)
+    c.load_verify_locations(VerifyLocationsOptions::new().cafile(&pki().ca))
         .unwrap();
     c
 }
@@ -394,8 +396,10 @@ fn memory_bio_pair() {
         MemoryBio::new().unwrap(),
         MemoryBio::new().unwrap(),
     );
-    let mut c = cli.wrap_bio(&ci, &co, false, Some("localhost")).unwrap();
-    let mut s = srv.wrap_bio(&si, &so, true, None).unwrap();
+    let mut c = cli
+        .wrap_bio(&ci, &co, WrapOptions::client("localhost"))
+        .unwrap();
+    let mut s = srv.wrap_bio(&si, &so, WrapOptions::server()).unwrap();
     let e = c.recv(1).unwrap_err();
     assert_eq!(e.python_class(), "SSLWantReadError");
     let mut done = (false, false);

@@ -3,6 +3,7 @@
 //! checking that pyssl raises the class and verify code CPython raises for
 //! the same setup.
 
+use pyssl::{CertChainOptions, VerifyLocationsOptions};
 use std::io::{BufRead, BufReader, Write};
 use std::path::PathBuf;
 use std::process::{Command, Stdio};
@@ -16,13 +17,14 @@ type CertFiles = (PathBuf, PathBuf);
 
 fn server_ctx(cert: &CertFiles) -> SslContext {
     let s = SslContext::new(Protocol::TlsServer).unwrap();
-    s.load_cert_chain(&cert.0, Some(&cert.1), None).unwrap();
+    s.load_cert_chain(&cert.0, CertChainOptions::new().keyfile(&cert.1))
+        .unwrap();
     s
 }
 
 fn client_ctx() -> SslContext {
     let c = SslContext::new(Protocol::TlsClient).unwrap();
-    c.load_verify_locations(Some(&pki().ca), None, None)
+    c.load_verify_locations(VerifyLocationsOptions::new().cafile(&pki().ca))
         .unwrap();
     c
 }
@@ -77,7 +79,8 @@ fn openssl_s_client_against_server() {
     let p = pki();
     let srv = server_ctx(&p.leaf);
     srv.set_verify_mode(VerifyMode::Required).unwrap();
-    srv.load_verify_locations(Some(&p.ca), None, None).unwrap();
+    srv.load_verify_locations(VerifyLocationsOptions::new().cafile(&p.ca))
+        .unwrap();
     let (port, h) = serve_one(move |s| {
         let t = srv.wrap_socket(s, WrapOptions::server())?;
         let data = t.recv(5)?;

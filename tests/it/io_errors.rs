@@ -2,6 +2,7 @@
 //! `io::Error` carrying a pyssl `Error` converts back to that same error
 //! (class, verify code, text).
 
+use pyssl::{CertChainOptions, VerifyLocationsOptions};
 use std::io::{BufRead, BufReader};
 
 use pyssl::{Error, Protocol, SslContext, WrapOptions};
@@ -13,7 +14,7 @@ use super::support::{connect, pki, serve_one};
 fn rogue_server() -> (u16, std::thread::JoinHandle<()>) {
     let p = pki();
     let sctx = SslContext::new(Protocol::TlsServer).unwrap();
-    sctx.load_cert_chain(&p.rogue.0, Some(&p.rogue.1), None)
+    sctx.load_cert_chain(&p.rogue.0, CertChainOptions::new().keyfile(&p.rogue.1))
         .unwrap();
     serve_one(move |s| {
         let _ = sctx.wrap_socket(s, WrapOptions::server());
@@ -22,7 +23,7 @@ fn rogue_server() -> (u16, std::thread::JoinHandle<()>) {
 
 fn client_ctx() -> SslContext {
     let ctx = SslContext::new(Protocol::TlsClient).unwrap();
-    ctx.load_verify_locations(Some(&pki().ca), None, None)
+    ctx.load_verify_locations(VerifyLocationsOptions::new().cafile(&pki().ca))
         .unwrap();
     ctx
 }
@@ -79,7 +80,7 @@ fn question_mark_through_the_tokio_adapter_keeps_the_error() {
     let (port, h) = rogue_server();
     let r: pyssl::Result<()> = rt.block_on(async {
         let tcp = tokio::net::TcpStream::connect(("127.0.0.1", port)).await?;
-        pyssl::tokio::connect(&client_ctx(), Some("localhost"), tcp).await?;
+        pyssl::tokio::connect(&client_ctx(), tcp, pyssl::WrapOptions::client("localhost")).await?;
         Ok(())
     });
     h.join().unwrap();
@@ -94,9 +95,7 @@ fn plain_io_errors_stay_os_errors() {
     let ctx = SslContext::new(Protocol::TlsClient).unwrap();
     let orig = ctx
         .load_verify_locations(
-            Some(std::path::Path::new("/nonexistent/ca.pem")),
-            None,
-            None,
+            VerifyLocationsOptions::new().cafile(std::path::Path::new("/nonexistent/ca.pem")),
         )
         .unwrap_err();
     let text = orig.to_string();

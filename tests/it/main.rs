@@ -16,6 +16,7 @@ mod exceptions;
 mod faults;
 mod fixtures;
 mod handshake;
+mod helpers;
 mod interop;
 mod io_errors;
 mod msgcallback;

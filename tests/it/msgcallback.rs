@@ -4,6 +4,7 @@
 //! connections made before the callback was set, context switches and
 //! panics.
 
+use pyssl::{CertChainOptions, VerifyLocationsOptions, WrapOptions};
 use std::sync::{Arc, Mutex};
 
 use pyssl::{
@@ -102,14 +103,17 @@ struct Pair {
 
 fn server_ctx() -> SslContext {
     let s = SslContext::new(Protocol::TlsServer).unwrap();
-    s.load_cert_chain(&pki().leaf.0, Some(&pki().leaf.1), None)
-        .unwrap();
+    s.load_cert_chain(
+        &pki().leaf.0,
+        CertChainOptions::new().keyfile(&pki().leaf.1),
+    )
+    .unwrap();
     s
 }
 
 fn client_ctx() -> SslContext {
     let c = SslContext::new(Protocol::TlsClient).unwrap();
-    c.load_verify_locations(Some(&pki().ca), None, None)
+    c.load_verify_locations(VerifyLocationsOptions::new().cafile(&pki().ca))
         .unwrap();
     c
 }
@@ -121,8 +125,10 @@ fn pair(cctx: &SslContext, sctx: &SslContext) -> Pair {
         MemoryBio::new().unwrap(),
         MemoryBio::new().unwrap(),
     );
-    let c = cctx.wrap_bio(&ci, &co, false, Some("localhost")).unwrap();
-    let s = sctx.wrap_bio(&si, &so, true, None).unwrap();
+    let c = cctx
+        .wrap_bio(&ci, &co, WrapOptions::client("localhost"))
+        .unwrap();
+    let s = sctx.wrap_bio(&si, &so, WrapOptions::server()).unwrap();
     Pair {
         c,
         s,

@@ -9,6 +9,7 @@ use openssl::hash::MessageDigest;
 use openssl::nid::Nid;
 use openssl::pkey::PKey;
 use openssl::x509::{X509Builder, X509NameBuilder};
+use pyssl::{CertChainOptions, VerifyLocationsOptions};
 
 use pyssl::testing::TempDir;
 use pyssl::{NameValue, Protocol, SslContext, WrapOptions};
@@ -95,14 +96,14 @@ fn getpeercert_with_a_bit_string_attribute() {
     let key_path = dir.write("key.pem", &key).unwrap();
     let server = SslContext::new(Protocol::TlsServer).unwrap();
     server
-        .load_cert_chain(&cert_path, Some(&key_path), None)
+        .load_cert_chain(&cert_path, CertChainOptions::new().keyfile(&key_path))
         .unwrap();
     let (port, h) = serve_one(move |s| {
         let _ = server.wrap_socket(s, WrapOptions::server());
     });
     let client = SslContext::new(Protocol::TlsClient).unwrap();
     client
-        .load_verify_locations(Some(&cert_path), None, None)
+        .load_verify_locations(VerifyLocationsOptions::new().cafile(&cert_path))
         .unwrap();
     let tls = client
         .wrap_socket(connect(port), WrapOptions::client("localhost"))

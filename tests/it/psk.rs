@@ -215,8 +215,8 @@ fn run_pyssl(case: &Value) -> Value {
     );
     let b = || MemoryBio::new().unwrap();
     let (ci, co, si, so) = (b(), b(), b(), b());
-    let mut c = cctx.wrap_bio(&ci, &co, false, None).unwrap();
-    let mut s = sctx.wrap_bio(&si, &so, true, None).unwrap();
+    let mut c = cctx.wrap_bio(&ci, &co, WrapOptions::new()).unwrap();
+    let mut s = sctx.wrap_bio(&si, &so, WrapOptions::server()).unwrap();
     // The same interleaving as the Python pump: each side steps, then its
     // output goes to the other.
     let mut res: [Option<Value>; 2] = [None, None];
@@ -397,8 +397,8 @@ fn wrong_key_texts_are_cpythons() {
         server_cb(&s, &seen, None, Some(KEY.to_vec()));
         let b = || MemoryBio::new().unwrap();
         let (ci, co, si, so) = (b(), b(), b(), b());
-        let mut c = c.wrap_bio(&ci, &co, false, None).unwrap();
-        let mut s = s.wrap_bio(&si, &so, true, None).unwrap();
+        let mut c = c.wrap_bio(&ci, &co, WrapOptions::new()).unwrap();
+        let mut s = s.wrap_bio(&si, &so, WrapOptions::server()).unwrap();
         // Pump through the shared BIOs.
         let mut c_err = None;
         let mut s_err = None;

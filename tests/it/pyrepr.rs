@@ -3,6 +3,7 @@
 //! every byte), tuples, lists, `None`, and the values pyssl returns.
 
 use pyssl::pyfmt::{Dict, Name, PyRepr, Tuple};
+use pyssl::{CertChainOptions, VerifyLocationsOptions};
 use pyssl::{
     CipherInfo, GeneralName, Protocol, Purpose, PyClass, SslContext, TlsVersion, VerifyMode,
 };
@@ -236,7 +237,7 @@ fn reprs_are_cpythons() {
     assert_eq!(Tuple(&sans).py_repr(), one("sans"));
 
     let ctx = SslContext::new(Protocol::TlsClient).unwrap();
-    ctx.load_verify_locations(Some(&pki().ca), None, None)
+    ctx.load_verify_locations(VerifyLocationsOptions::new().cafile(&pki().ca))
         .unwrap();
     assert_eq!(ctx.cert_store_stats().py_repr(), one("stats"));
     if same_openssl_as_cpython() {
@@ -251,15 +252,18 @@ fn reprs_are_cpythons() {
 fn connection_values() {
     use super::support::{connect, serve_one};
     let srv = SslContext::new(Protocol::TlsServer).unwrap();
-    srv.load_cert_chain(&pki().leaf.0, Some(&pki().leaf.1), None)
-        .unwrap();
+    srv.load_cert_chain(
+        &pki().leaf.0,
+        CertChainOptions::new().keyfile(&pki().leaf.1),
+    )
+    .unwrap();
     let (port, h) = serve_one(move |s| {
         let t = srv.wrap_socket(s, pyssl::WrapOptions::server())?;
         let d = t.recv(16)?;
         t.sendall(&d)
     });
     let cli = SslContext::new(Protocol::TlsClient).unwrap();
-    cli.load_verify_locations(Some(&pki().ca), None, None)
+    cli.load_verify_locations(VerifyLocationsOptions::new().cafile(&pki().ca))
         .unwrap();
     let t = cli
         .wrap_socket(connect(port), pyssl::WrapOptions::client("localhost"))

@@ -21,13 +21,14 @@ use super::support::{pki, python313, require_cpython, run_python};
 fn server_ctx() -> SslContext {
     let p = pki();
     let s = SslContext::new(pyssl::Protocol::TlsServer).unwrap();
-    s.load_cert_chain(&p.leaf.0, Some(&p.leaf.1), None).unwrap();
+    s.load_cert_chain(&p.leaf.0, pyssl::CertChainOptions::new().keyfile(&p.leaf.1))
+        .unwrap();
     s
 }
 
 fn client_ctx() -> SslContext {
     let c = SslContext::new(pyssl::Protocol::TlsClient).unwrap();
-    c.load_verify_locations(Some(&pki().ca), None, None)
+    c.load_verify_locations(pyssl::VerifyLocationsOptions::new().cafile(&pki().ca))
         .unwrap();
     c
 }

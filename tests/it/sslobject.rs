@@ -3,6 +3,7 @@
 //! pyssl, and every step must give the same result or exception class and
 //! text. Plus Rust ports of CPython's MemoryBIOTests and SSLObjectTests.
 
+use pyssl::{CertChainOptions, VerifyLocationsOptions, WrapOptions};
 use pyssl::{Error, MemoryBio, Protocol, SslContext, SslObject, TlsVersion};
 use serde_json::{json, Value};
 
@@ -86,9 +87,10 @@ fn latin1(b: &[u8]) -> Value {
 fn run_pyssl(hostname: &str, max_tls12: bool, steps: &[Value]) -> Value {
     let p = pki();
     let cctx = SslContext::new(Protocol::TlsClient).unwrap();
-    cctx.load_verify_locations(Some(&p.ca), None, None).unwrap();
+    cctx.load_verify_locations(VerifyLocationsOptions::new().cafile(&p.ca))
+        .unwrap();
     let sctx = SslContext::new(Protocol::TlsServer).unwrap();
-    sctx.load_cert_chain(&p.leaf.0, Some(&p.leaf.1), None)
+    sctx.load_cert_chain(&p.leaf.0, CertChainOptions::new().keyfile(&p.leaf.1))
         .unwrap();
     if max_tls12 {
         sctx.set_maximum_version(TlsVersion::TlsV1_2).unwrap();
@@ -96,8 +98,10 @@ fn run_pyssl(hostname: &str, max_tls12: bool, steps: &[Value]) -> Value {
     let b = || MemoryBio::new().unwrap();
     let (ci, co, si, so) = (b(), b(), b(), b());
     let mut x = Pair {
-        c: cctx.wrap_bio(&ci, &co, false, Some(hostname)).unwrap(),
-        s: sctx.wrap_bio(&si, &so, true, None).unwrap(),
+        c: cctx
+            .wrap_bio(&ci, &co, WrapOptions::client(hostname))
+            .unwrap(),
+        s: sctx.wrap_bio(&si, &so, WrapOptions::server()).unwrap(),
         ci,
         co,
         si,
@@ -404,16 +408,17 @@ fn memory_bio_pending() {
 fn sslobject_unwrap() {
     let p = pki();
     let cctx = SslContext::new(Protocol::TlsClient).unwrap();
-    cctx.load_verify_locations(Some(&p.ca), None, None).unwrap();
+    cctx.load_verify_locations(VerifyLocationsOptions::new().cafile(&p.ca))
+        .unwrap();
     let sctx = SslContext::new(Protocol::TlsServer).unwrap();
-    sctx.load_cert_chain(&p.leaf.0, Some(&p.leaf.1), None)
+    sctx.load_cert_chain(&p.leaf.0, CertChainOptions::new().keyfile(&p.leaf.1))
         .unwrap();
     let b = || MemoryBio::new().unwrap();
     let (c_in, c_out, s_in, s_out) = (b(), b(), b(), b());
     let mut client = cctx
-        .wrap_bio(&c_in, &c_out, false, Some("localhost"))
+        .wrap_bio(&c_in, &c_out, WrapOptions::client("localhost"))
         .unwrap();
-    let mut server = sctx.wrap_bio(&s_in, &s_out, true, None).unwrap();
+    let mut server = sctx.wrap_bio(&s_in, &s_out, WrapOptions::server()).unwrap();
     for _ in 0..5 {
         let _ = client.do_handshake();
         if c_out.pending() > 0 {
@@ -438,18 +443,21 @@ fn sslobject_unwrap() {
 fn sslobject_session_resumption() {
     let p = pki();
     let cctx = SslContext::new(Protocol::TlsClient).unwrap();
-    cctx.load_verify_locations(Some(&p.ca), None, None).unwrap();
+    cctx.load_verify_locations(VerifyLocationsOptions::new().cafile(&p.ca))
+        .unwrap();
     let sctx = SslContext::new(Protocol::TlsServer).unwrap();
-    sctx.load_cert_chain(&p.leaf.0, Some(&p.leaf.1), None)
+    sctx.load_cert_chain(&p.leaf.0, CertChainOptions::new().keyfile(&p.leaf.1))
         .unwrap();
     let run = |session: Option<&pyssl::SslSession>| {
         let b = || MemoryBio::new().unwrap();
         let (ci, co, si, so) = (b(), b(), b(), b());
-        let mut c = cctx.wrap_bio(&ci, &co, false, Some("localhost")).unwrap();
+        let mut c = cctx
+            .wrap_bio(&ci, &co, WrapOptions::client("localhost"))
+            .unwrap();
         if let Some(s) = session {
             c.set_session(s).unwrap();
         }
-        let mut s = sctx.wrap_bio(&si, &so, true, None).unwrap();
+        let mut s = sctx.wrap_bio(&si, &so, WrapOptions::server()).unwrap();
         let (mut cd, mut sd) = (false, false);
         while !(cd && sd) {
             if !cd {

@@ -1,6 +1,7 @@
 //! Thread safety: contexts shared by threads that make connections while
 //! other threads reconfigure the same contexts.
 
+use pyssl::{CertChainOptions, VerifyLocationsOptions};
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::thread;
@@ -34,8 +35,8 @@ fn memory_handshake(cli: &SslContext, srv: &SslContext) -> Result<(), pyssl::Err
         MemoryBio::new()?,
         MemoryBio::new()?,
     );
-    let mut c = cli.wrap_bio(&ci, &co, false, Some("localhost"))?;
-    let mut s = srv.wrap_bio(&si, &so, true, None)?;
+    let mut c = cli.wrap_bio(&ci, &co, WrapOptions::client("localhost"))?;
+    let mut s = srv.wrap_bio(&si, &so, WrapOptions::server())?;
     let mut done = (false, false);
     for _ in 0..10 {
         if !done.0 {
@@ -69,15 +70,16 @@ fn memory_handshake(cli: &SslContext, srv: &SslContext) -> Result<(), pyssl::Err
 fn connections_while_other_threads_reconfigure() {
     let (cert, key) = pki().leaf.clone();
     let srv = SslContext::new(Protocol::TlsServer).unwrap();
-    srv.load_cert_chain(&cert, Some(&key), None).unwrap();
+    srv.load_cert_chain(&cert, CertChainOptions::new().keyfile(&key))
+        .unwrap();
     let cli = SslContext::new(Protocol::TlsClient).unwrap();
-    cli.load_verify_locations(Some(&pki().ca), None, None)
+    cli.load_verify_locations(VerifyLocationsOptions::new().cafile(&pki().ca))
         .unwrap();
     // TLS 1.2 connections keep a cipher list of their own after the
     // handshake (renegotiation would read the context's again).
     let cli12 = SslContext::new(Protocol::TlsClient).unwrap();
     cli12
-        .load_verify_locations(Some(&pki().ca), None, None)
+        .load_verify_locations(VerifyLocationsOptions::new().cafile(&pki().ca))
         .unwrap();
     cli12.set_maximum_version(TlsVersion::TlsV1_2).unwrap();
     let echo = EchoServer::start(srv.clone()).unwrap();
@@ -99,7 +101,7 @@ fn connections_while_other_threads_reconfigure() {
                 while !stop.load(Ordering::SeqCst) {
                     k += 1;
                     if i == 0 {
-                        cli.load_verify_locations(Some(&pki().ca), None, None)
+                        cli.load_verify_locations(VerifyLocationsOptions::new().cafile(&pki().ca))
                             .unwrap();
                         let list = if k % 2 == 0 {
                             "ECDHE+AESGCM"
@@ -124,7 +126,8 @@ fn connections_while_other_threads_reconfigure() {
                         assert_eq!(cli.get_ca_certs().unwrap().len(), 1);
                         assert_eq!(cli.cert_store_stats().x509_ca, 1);
                     } else {
-                        srv.load_cert_chain(&cert, Some(&key), None).unwrap();
+                        srv.load_cert_chain(&cert, CertChainOptions::new().keyfile(&key))
+                            .unwrap();
                         srv.set_num_tickets((k % 3) as usize).unwrap();
                         let o = srv.options();
                         srv.set_options(o ^ Options::NO_TICKET).unwrap();
@@ -187,9 +190,10 @@ fn connections_while_other_threads_reconfigure() {
 fn reader_and_writer_threads_on_shared_contexts() {
     let (cert, key) = pki().leaf.clone();
     let srv = SslContext::new(Protocol::TlsServer).unwrap();
-    srv.load_cert_chain(&cert, Some(&key), None).unwrap();
+    srv.load_cert_chain(&cert, pyssl::CertChainOptions::new().keyfile(&key))
+        .unwrap();
     let cli = SslContext::new(Protocol::TlsClient).unwrap();
-    cli.load_verify_locations(Some(&pki().ca), None, None)
+    cli.load_verify_locations(pyssl::VerifyLocationsOptions::new().cafile(&pki().ca))
         .unwrap();
     let listener = std::net::TcpListener::bind(("127.0.0.1", 0)).unwrap();
     let port = listener.local_addr().unwrap().port();
@@ -251,8 +255,10 @@ fn reader_and_writer_threads_on_shared_contexts() {
                         cli
                     } else {
                         let c12 = SslContext::new(Protocol::TlsClient).unwrap();
-                        c12.load_verify_locations(Some(&pki().ca), None, None)
-                            .unwrap();
+                        c12.load_verify_locations(
+                            pyssl::VerifyLocationsOptions::new().cafile(&pki().ca),
+                        )
+                        .unwrap();
                         c12.set_maximum_version(TlsVersion::TlsV1_2).unwrap();
                         c12
                     };

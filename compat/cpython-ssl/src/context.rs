@@ -320,7 +320,14 @@ impl PySslContext {
                 Some(Password::Bytes(&bytes))
             }
         };
-        let r = self.inner.load_cert_chain(&cert, key.as_deref(), pw);
+        let mut options = pyssl::CertChainOptions::new();
+        if let Some(key) = key {
+            options = options.keyfile(key);
+        }
+        if let Some(pw) = pw {
+            options = options.password(pw);
+        }
+        let r = self.inner.load_cert_chain(&cert, options);
         if let Some(e) = callback_error.borrow_mut().take() {
             return Err(e);
         }
@@ -358,9 +365,17 @@ impl PySslContext {
                 }
             },
         };
-        self.inner
-            .load_verify_locations(cafile.as_deref(), capath.as_deref(), data)
-            .py_err(py)
+        let mut options = pyssl::VerifyLocationsOptions::new();
+        if let Some(f) = cafile {
+            options = options.cafile(f);
+        }
+        if let Some(d) = capath {
+            options = options.capath(d);
+        }
+        if let Some(d) = data {
+            options = options.cadata(d);
+        }
+        self.inner.load_verify_locations(options).py_err(py)
     }
 
     fn load_dh_params(&self, py: Python<'_>, path: &Bound<'_, PyAny>) -> PyResult<()> {

@@ -253,7 +253,7 @@ impl PySslSocket {
         let tls = ctx
             .get()
             .inner
-            .wrap_bio_with(&incoming.get().inner, &outgoing.get().inner, opts)
+            .wrap_bio(&incoming.get().inner, &outgoing.get().inner, opts)
             .py_err(py)?;
         let hostname = tls.server_hostname().map(str::to_owned);
         let conn = Conn::Bio {
