@@ -873,3 +873,39 @@ fn stream_errors_are_sslsockets() {
         "{seen}"
     );
 }
+
+/// `sendfile(file, offset, count)` over TLS: CPython's send loop, its
+/// checks, and the file position it leaves.
+#[test]
+fn sendfile_over_tls() {
+    use std::io::{Seek, SeekFrom};
+    let (a, b) = UnixStream::pair().unwrap();
+    let h = std::thread::spawn(move || {
+        let t = server_ctx().wrap_socket(a, WrapOptions::server()).unwrap();
+        let mut got = Vec::new();
+        while got.len() < 30_000 {
+            let b = t.recv(65536).unwrap();
+            assert!(!b.is_empty());
+            got.extend_from_slice(&b);
+        }
+        got
+    });
+    let t = client_ctx()
+        .wrap_socket(b, WrapOptions::client("localhost"))
+        .unwrap();
+    let content: Vec<u8> = (0..40_000u32).map(|i| (i % 251) as u8).collect();
+    let mut file = std::io::Cursor::new(content.clone());
+    let e = t.sendfile(&mut file, 0, Some(0)).unwrap_err();
+    assert_eq!(e.to_string(), "count must be a positive integer (got 0)");
+    assert_eq!(t.sendfile(&mut file, 10_000, Some(20_000)).unwrap(), 20_000);
+    assert_eq!(file.stream_position().unwrap(), 30_000);
+    file.seek(SeekFrom::Start(0)).unwrap();
+    assert_eq!(t.sendfile(&mut file, 30_000, None).unwrap(), 10_000);
+    assert_eq!(file.stream_position().unwrap(), 40_000);
+    t.setblocking(false).unwrap();
+    let e = t.sendfile(&mut file, 0, None).unwrap_err();
+    assert_eq!(e.to_string(), "non-blocking sockets are not supported");
+    let got = h.join().unwrap();
+    assert_eq!(got[..20_000], content[10_000..30_000]);
+    assert_eq!(got[20_000..], content[30_000..]);
+}
