@@ -68,11 +68,17 @@ pub(crate) fn decode_certificate(der: &[u8]) -> Result<PeerCert, Error> {
     let validity = tbs.expect(der::SEQUENCE)?;
     let subject = tbs.expect_of(der::SEQUENCE)?;
     check_spki(tbs.expect(der::SEQUENCE)?)?;
-    if let Some(id) = tbs.optional(0x81)? {
-        bit_string(id)?;
-    }
-    if let Some(id) = tbs.optional(0x82)? {
-        bit_string(id)?;
+    // issuerUniqueID [1], subjectUniqueID [2]: IMPLICIT BIT STRINGs.
+    for n in [1u8, 2] {
+        match tbs.peek_tag() {
+            Some(t) if t == 0x80 | n => check_content(3, tbs.next()?.value)?,
+            Some(t) if t == 0xa0 | n => {
+                let mut c = Vec::new();
+                der::collect(tbs.next()?.value, 0, &mut c)?;
+                check_content(3, &c)?;
+            }
+            _ => {}
+        }
     }
     let extensions = match tbs.optional(0xa3)? {
         Some(e) => parse_extensions(e)?,
