@@ -276,8 +276,11 @@ fn snapshot(ctx: &SslContext) -> Value {
     })
 }
 
-fn read_text(p: &str) -> Run<String> {
-    std::fs::read_to_string(p).or_else(|e| broken(format!("{p}: {e}")))
+/// Python's `open(p).read()`: a missing or unreadable file is the op's
+/// error (`FileNotFoundError`, `PermissionError`, ...), as the oracle
+/// records it.
+fn read_text(p: &str) -> Result<String, Error> {
+    std::fs::read_to_string(p).map_err(|e| Error::from_io_with_filename(e, p))
 }
 
 /// The PEM blocks of certificates in a text, in order.
@@ -299,8 +302,7 @@ fn pem_blocks(text: &str) -> Vec<&str> {
 /// CPython's `_test_decode_cert(path)`: the first certificate of a PEM
 /// file, decoded.
 fn decode_cert_file(p: &str) -> Run<Result<PeerCert, Error>> {
-    let text = read_text(p)?;
-    Ok(pyssl::decode_pem_certificate(&text))
+    Ok(pyssl::decode_pem_certificate_file(std::path::Path::new(p)))
 }
 
 /// `cadata` of a scenario: `"pem:FILE"`, `"der:FILE"` or a literal string.
@@ -309,15 +311,18 @@ enum OwnedCaData {
     Der(Vec<u8>),
 }
 
-fn cadata_of(v: Option<&Value>) -> Run<Option<OwnedCaData>> {
+fn cadata_of(v: Option<&Value>) -> Run<Result<Option<OwnedCaData>, Error>> {
     let Some(s) = v.and_then(Value::as_str) else {
-        return Ok(None);
+        return Ok(Ok(None));
     };
     if let Some(f) = s.strip_prefix("pem:") {
-        return Ok(Some(OwnedCaData::Pem(read_text(f)?)));
+        return Ok(read_text(f).map(|t| Some(OwnedCaData::Pem(t))));
     }
     if let Some(f) = s.strip_prefix("der:") {
-        let text = read_text(f)?;
+        let text = match read_text(f) {
+            Ok(t) => t,
+            Err(e) => return Ok(Err(e)),
+        };
         let mut der = Vec::new();
         for block in pem_blocks(&text) {
             match pyssl::pem_cert_to_der_cert(block) {
@@ -325,9 +330,9 @@ fn cadata_of(v: Option<&Value>) -> Run<Option<OwnedCaData>> {
                 Err(e) => return broken(format!("{f}: {e}")),
             }
         }
-        return Ok(Some(OwnedCaData::Der(der)));
+        return Ok(Ok(Some(OwnedCaData::Der(der))));
     }
-    Ok(Some(OwnedCaData::Pem(s.to_string())))
+    Ok(Ok(Some(OwnedCaData::Pem(s.to_string()))))
 }
 
 fn as_cadata(d: &Option<OwnedCaData>) -> Option<CaData<'_>> {
@@ -438,7 +443,10 @@ fn set_attr(ctx: &SslContext, attr: &str, v: &Value) -> Run<Result<(), Error>> {
 }
 
 fn load_verify(ctx: &SslContext, a: &Value) -> Run<Result<(), Error>> {
-    let cadata = cadata_of(a.get("cadata"))?;
+    let cadata = match cadata_of(a.get("cadata"))? {
+        Ok(c) => c,
+        Err(e) => return Ok(Err(e)),
+    };
     let mut o = VerifyLocationsOptions::new();
     if let Some(f) = opt_str(a, "cafile") {
         o = o.cafile(f);
@@ -576,14 +584,16 @@ fn run_ops(sc: &Value) -> Run<Value> {
                 let a = arg(0);
                 let s = a.as_str().unwrap_or_default();
                 let text = match s.strip_prefix("file:") {
-                    Some(f) => read_text(f)?,
-                    None => s.to_string(),
+                    Some(f) => read_text(f),
+                    None => Ok(s.to_string()),
                 };
-                pyssl::pem_cert_to_der_cert(&text).map(|d| bytes_json(&d))
+                text.and_then(|t| pyssl::pem_cert_to_der_cert(&t).map(|d| bytes_json(&d)))
             }
             "DER_cert_to_PEM_cert" => {
-                let text = read_text(arg(0).as_str().unwrap_or_default())?;
-                pyssl::pem_cert_to_der_cert(&text).map(|d| json!(pyssl::der_cert_to_pem_cert(&d)))
+                read_text(arg(0).as_str().unwrap_or_default()).and_then(|text| {
+                    pyssl::pem_cert_to_der_cert(&text)
+                        .map(|d| json!(pyssl::der_cert_to_pem_cert(&d)))
+                })
             }
             other => return broken(format!("unknown op {other}")),
         };

@@ -256,27 +256,112 @@ pub struct CipherDetails {
 }
 
 /// What an SNI callback sees: Python's `sni_callback(sslobj, server_name,
-/// sslctx)`, minus the connection object (which is mid-handshake).
+/// sslctx)`. [`connection`](Self::connection) is `sslobj`, the connection
+/// in its handshake; [`server_name`](Self::server_name) and
+/// [`context`](Self::context) are the other two arguments.
+///
+/// The callback runs inside the handshake call of that connection (on its
+/// thread, while the `SslSocket` or `SslObject` is borrowed by the call),
+/// so it reaches the connection only through this request, never through
+/// the `SslSocket` / `SslObject` itself.
 #[doc(alias = "sni_callback")]
 pub struct SniRequest<'a, 'b> {
-    call: &'a mut SniCall<'b>,
-    context: &'a SslContext,
+    connection: SniConnection<'a, 'b>,
 }
 
-impl SniRequest<'_, '_> {
+impl<'a, 'b> SniRequest<'a, 'b> {
     /// The name the client sent, as an A-label (CPython passes the A-label,
     /// not the U-label its documentation promises); `None` without SNI.
     pub fn server_name(&self) -> Option<&str> {
-        self.call.server_name
+        self.connection.call.server_name
     }
 
-    /// The context the callback is installed on.
+    /// The context the callback is installed on (Python's third argument,
+    /// `sslctx`).
     pub fn context(&self) -> &SslContext {
-        self.context
+        self.connection.installed
+    }
+
+    /// The connection the callback is called for (Python's first argument,
+    /// the `SSLSocket` or `SSLObject`).
+    #[doc(alias = "sslobj")]
+    pub fn connection(&self) -> &SniConnection<'a, 'b> {
+        &self.connection
+    }
+
+    /// The connection, to switch its context.
+    pub fn connection_mut(&mut self) -> &mut SniConnection<'a, 'b> {
+        &mut self.connection
     }
 
     /// Switches the connection to `ctx` (Python's `sslobj.context = ctx`):
     /// its certificate and settings serve the rest of the handshake.
+    /// Short for `connection_mut().set_context(ctx)`.
+    #[doc(alias = "context")]
+    pub fn set_context(&mut self, ctx: &SslContext) {
+        self.connection.set_context(ctx);
+    }
+}
+
+/// The connection an SNI callback is called for, in the middle of its
+/// handshake: what Python's callback can read and set on its `sslobj`
+/// argument, with CPython's values at that point (no version, cipher,
+/// ALPN protocol or peer certificate yet: `getpeercert()` is
+/// `ValueError("handshake not done yet")`).
+///
+/// Only an [`SniRequest`] hands one out, for the duration of the callback.
+/// It reads the OpenSSL connection the handshake call is running on, as
+/// CPython's callback does; the `SslSocket` / `SslObject` that owns the
+/// connection stays borrowed by that call and is never touched (no second
+/// lock, no second reference to it).
+#[doc(alias = "SSLObject")]
+#[doc(alias = "SSLSocket")]
+pub struct SniConnection<'a, 'b> {
+    call: &'a mut SniCall<'b>,
+    installed: &'a SslContext,
+}
+
+impl SniConnection<'_, '_> {
+    fn conn(&self) -> &crate::sys::conn::ConnRef {
+        self.call.conn()
+    }
+
+    /// `server_hostname`: the name given at wrap time, as the A-label
+    /// CPython stores (`None` on a server made without one).
+    pub fn server_hostname(&self) -> Option<&str> {
+        self.call
+            .state()
+            .and_then(|s| s.server_hostname.get())
+            .map(String::as_str)
+    }
+
+    /// `server_side` (always `true`: SNI callbacks run on servers).
+    pub fn server_side(&self) -> bool {
+        self.conn().is_server()
+    }
+
+    /// The connection's identity: the same as its `SslSocket`'s or
+    /// `SslObject`'s `connection_id()` and as message callbacks report.
+    #[doc(alias = "_msg_callback")]
+    pub fn connection_id(&self) -> crate::ConnectionId {
+        crate::ConnectionId(self.call.state().map_or(0, |s| s.id))
+    }
+
+    /// `context`: the context in use, the one installing the callback
+    /// until [`set_context`](Self::set_context) switches it.
+    pub fn context(&self) -> SslContext {
+        let switched = self
+            .call
+            .state()
+            .and_then(|s| s.switched.lock().ok().and_then(|g| g.clone()));
+        switched
+            .and_then(|a| a.downcast_ref::<SslContext>().cloned())
+            .unwrap_or_else(|| self.installed.clone())
+    }
+
+    /// `context = ctx` (CPython's setter, `SSL_set_SSL_CTX`): the
+    /// connection's certificate and settings for the rest of the handshake
+    /// come from `ctx`.
     #[doc(alias = "context")]
     pub fn set_context(&mut self, ctx: &SslContext) {
         let keep: Arc<dyn std::any::Any + Send + Sync> = Arc::new(ctx.clone());
@@ -284,6 +369,79 @@ impl SniRequest<'_, '_> {
         // The rest of the handshake would read the new context's list
         // without holding its gate: the connection takes its own copy.
         self.call.set_cipher_list(&ctx.cipher_string());
+    }
+
+    /// `version()`: `None` (the handshake is not finished).
+    pub fn version(&self) -> Option<String> {
+        self.conn().version()
+    }
+
+    /// `cipher()`: `None` until a cipher is chosen.
+    pub fn cipher(&self) -> Option<crate::CipherInfo> {
+        crate::tls::cipher(self.conn())
+    }
+
+    /// `shared_ciphers()`.
+    pub fn shared_ciphers(&self) -> Option<Vec<crate::CipherInfo>> {
+        crate::tls::shared_ciphers(self.conn())
+    }
+
+    /// `selected_alpn_protocol()`: `None` (ALPN is chosen after SNI).
+    pub fn selected_alpn_protocol(&self) -> Option<String> {
+        crate::tls::selected_alpn_protocol(self.conn())
+    }
+
+    /// `compression()`: always `None`.
+    pub fn compression(&self) -> Option<String> {
+        None
+    }
+
+    /// `pending()`.
+    pub fn pending(&self) -> usize {
+        self.conn().pending()
+    }
+
+    /// `session_reused`.
+    pub fn session_reused(&self) -> bool {
+        self.conn().session_reused()
+    }
+
+    /// `getpeercert()`: `ValueError("handshake not done yet")`, as in
+    /// CPython (a callback runs before the handshake has finished).
+    pub fn getpeercert(&self) -> Result<Option<PeerCert>> {
+        crate::tls::getpeercert(self.conn(), None)
+    }
+
+    /// `getpeercert(binary_form=True)`: the same `ValueError`.
+    #[doc(alias = "getpeercert")]
+    pub fn getpeercert_der(&self) -> Result<Option<Vec<u8>>> {
+        crate::tls::getpeercert_der(self.conn())
+    }
+
+    /// `get_verified_chain()`: empty so far.
+    pub fn get_verified_chain(&self) -> Vec<Vec<u8>> {
+        self.conn().verified_chain_der()
+    }
+
+    /// `get_unverified_chain()`: empty so far.
+    pub fn get_unverified_chain(&self) -> Vec<Vec<u8>> {
+        crate::tls::get_unverified_chain(self.conn(), self.server_side())
+    }
+
+    /// `get_channel_binding(cb_type)`: `None` for `"tls-unique"` (no
+    /// Finished message yet), `ValueError` for other types.
+    pub fn get_channel_binding(&self, cb_type: &str) -> Result<Option<Vec<u8>>> {
+        crate::tls::get_channel_binding(self.conn(), self.server_side(), cb_type)
+    }
+}
+
+impl std::fmt::Debug for SniConnection<'_, '_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SniConnection")
+            .field("connection_id", &self.connection_id())
+            .field("server_side", &self.server_side())
+            .field("server_hostname", &self.server_hostname())
+            .finish_non_exhaustive()
     }
 }
 
@@ -1070,8 +1228,10 @@ impl SslContext {
                 };
                 let ctx = SslContext { inner };
                 let mut req = SniRequest {
-                    call,
-                    context: &ctx,
+                    connection: SniConnection {
+                        call,
+                        installed: &ctx,
+                    },
                 };
                 f(&mut req).map_err(|a| a.0)
             });
@@ -1390,6 +1550,7 @@ impl SslContext {
         if let (Some(name), Some(c)) = (server_hostname, c_name.as_ref()) {
             let ip = hostname::check_server_hostname(name)?;
             conn.configure_hostname(c, ip.as_deref(), st.check_hostname)?;
+            let _ = conn.state().server_hostname.set(name.to_owned());
         }
         drop(st);
         conn.set_role(server_side);

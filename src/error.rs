@@ -49,6 +49,15 @@ pub enum Error {
 }
 
 impl Error {
+    /// The `OSError` Python raises for a failed `open(filename)` (or any
+    /// call on a path): the class for the errno (`FileNotFoundError`,
+    /// `PermissionError`, ...) and `[Errno 2] No such file or directory:
+    /// 'filename'`.
+    #[doc(alias = "OSError")]
+    pub fn from_io_with_filename(e: io::Error, filename: &str) -> Error {
+        Error::Os(OsError::from_io(e).with_filename(filename))
+    }
+
     /// The Python exception class CPython raises in the same situation
     /// (`type(exc)`), e.g. [`PyClass::SslEofError`] or
     /// [`PyClass::FileNotFoundError`].

@@ -134,7 +134,7 @@ pub use cert::{DistinguishedName, GeneralName, NameAttribute, NameValue, PeerCer
 pub use certificate::{Certificate, Encoding};
 pub use context::{
     create_default_context, AlertDescription, CaData, CertStoreStats, CipherDetails, Password,
-    PskError, SniRequest, SslContext, DEFAULT_CIPHERS,
+    PskError, SniConnection, SniRequest, SslContext, DEFAULT_CIPHERS,
 };
 pub use enums::{Options, Protocol, Purpose, TlsVersion, VerifyFlags, VerifyMode};
 pub use error::{

@@ -6,7 +6,7 @@ use foreign_types::ForeignType;
 use crate::cert::PeerCert;
 use crate::context::SslContext;
 use crate::error::{Error, Result};
-use crate::sys::conn::Conn;
+use crate::sys::conn::{Conn, ConnRef};
 use crate::sys::err::IoFailure;
 
 /// A cipher as `cipher()` and `shared_ciphers()` report it: Python's
@@ -85,34 +85,11 @@ impl TlsCore {
     }
 
     pub(crate) fn getpeercert(&self) -> Result<Option<PeerCert>> {
-        if !self.conn.is_init_finished() {
-            return Err(Error::value("handshake not done yet"));
-        }
-        let Some(x) = self.conn.peer_cert() else {
-            return Ok(None);
-        };
-        if self.conn.ctx_verify_mode() & openssl_sys::SSL_VERIFY_PEER == 0 {
-            return Ok(Some(PeerCert::default()));
-        }
-        let mut cache = self.peer_cache.lock().unwrap_or_else(|e| e.into_inner());
-        if let Some((cx, cert)) = cache.as_ref() {
-            if cx.as_ptr() == x.as_ptr() {
-                return Ok(Some(cert.clone()));
-            }
-        }
-        let der = x
-            .to_der()
-            .map_err(|e| Error::value(format!("certificate encoding failed: {e}")))?;
-        let cert = crate::pure::x509::decode_certificate(&der)?;
-        *cache = Some((x, cert.clone()));
-        Ok(Some(cert))
+        getpeercert(&self.conn, Some(&self.peer_cache))
     }
 
     pub(crate) fn getpeercert_der(&self) -> Result<Option<Vec<u8>>> {
-        if !self.conn.is_init_finished() {
-            return Err(Error::value("handshake not done yet"));
-        }
-        Ok(self.conn.peer_cert_der())
+        getpeercert_der(&self.conn)
     }
 
     pub(crate) fn get_verified_chain(&self) -> Vec<Vec<u8>> {
@@ -120,25 +97,15 @@ impl TlsCore {
     }
 
     pub(crate) fn get_unverified_chain(&self) -> Vec<Vec<u8>> {
-        let Some(mut chain) = self.conn.peer_chain_der() else {
-            return Vec::new();
-        };
-        if self.server_side {
-            if let Some(peer) = self.conn.peer_cert_der() {
-                chain.insert(0, peer);
-            }
-        }
-        chain
+        get_unverified_chain(&self.conn, self.server_side)
     }
 
     pub(crate) fn cipher(&self) -> Option<CipherInfo> {
-        self.conn.cipher().map(CipherInfo::from)
+        cipher(&self.conn)
     }
 
     pub(crate) fn shared_ciphers(&self) -> Option<Vec<CipherInfo>> {
-        self.conn
-            .shared_ciphers()
-            .map(|v| v.into_iter().map(CipherInfo::from).collect())
+        shared_ciphers(&self.conn)
     }
 
     pub(crate) fn version(&self) -> Option<String> {
@@ -146,9 +113,7 @@ impl TlsCore {
     }
 
     pub(crate) fn selected_alpn_protocol(&self) -> Option<String> {
-        self.conn
-            .alpn_selected()
-            .map(|b| String::from_utf8_lossy(&b).into_owned())
+        selected_alpn_protocol(&self.conn)
     }
 
     /// CPython's `PySSL_set_session` checks, then `SSL_set_session`.
@@ -173,17 +138,95 @@ impl TlsCore {
     }
 
     pub(crate) fn get_channel_binding(&self, cb_type: &str) -> Result<Option<Vec<u8>>> {
-        if cb_type != "tls-unique" {
-            return Err(Error::value(format!(
-                "'{cb_type}' channel binding type not implemented"
-            )));
-        }
-        // Our own Finished message when the session is resumed XOR we are
-        // the client.
-        let own = self.conn.session_reused() ^ !self.server_side;
-        let data = self.conn.finished(own);
-        Ok((!data.is_empty()).then_some(data))
+        get_channel_binding(&self.conn, self.server_side, cb_type)
     }
+}
+
+// The getters over a borrowed connection: the owner's (through `TlsCore`)
+// or the one an SNI callback is called for (`SniConnection`).
+
+/// `getpeercert()`; `cache` is the owner's (a callback decodes afresh).
+pub(crate) fn getpeercert(conn: &ConnRef, cache: Option<&PeerCache>) -> Result<Option<PeerCert>> {
+    if !conn.is_init_finished() {
+        return Err(Error::value("handshake not done yet"));
+    }
+    let Some(x) = conn.peer_cert() else {
+        return Ok(None);
+    };
+    if conn.ctx_verify_mode() & openssl_sys::SSL_VERIFY_PEER == 0 {
+        return Ok(Some(PeerCert::default()));
+    }
+    let mut cache = cache.map(|c| c.lock().unwrap_or_else(|e| e.into_inner()));
+    if let Some((cx, cert)) = cache.as_deref().and_then(Option::as_ref) {
+        if cx.as_ptr() == x.as_ptr() {
+            return Ok(Some(cert.clone()));
+        }
+    }
+    let der = x
+        .to_der()
+        .map_err(|e| Error::value(format!("certificate encoding failed: {e}")))?;
+    let cert = crate::pure::x509::decode_certificate(&der)?;
+    if let Some(c) = cache.as_deref_mut() {
+        *c = Some((x, cert.clone()));
+    }
+    Ok(Some(cert))
+}
+
+/// `getpeercert(True)`.
+pub(crate) fn getpeercert_der(conn: &ConnRef) -> Result<Option<Vec<u8>>> {
+    if !conn.is_init_finished() {
+        return Err(Error::value("handshake not done yet"));
+    }
+    Ok(conn.peer_cert_der())
+}
+
+/// `get_unverified_chain()`: a server's OpenSSL chain lacks the peer's
+/// own certificate, which CPython puts first.
+pub(crate) fn get_unverified_chain(conn: &ConnRef, server_side: bool) -> Vec<Vec<u8>> {
+    let Some(mut chain) = conn.peer_chain_der() else {
+        return Vec::new();
+    };
+    if server_side {
+        if let Some(peer) = conn.peer_cert_der() {
+            chain.insert(0, peer);
+        }
+    }
+    chain
+}
+
+/// `cipher()`.
+pub(crate) fn cipher(conn: &ConnRef) -> Option<CipherInfo> {
+    conn.cipher().map(CipherInfo::from)
+}
+
+/// `shared_ciphers()`.
+pub(crate) fn shared_ciphers(conn: &ConnRef) -> Option<Vec<CipherInfo>> {
+    conn.shared_ciphers()
+        .map(|v| v.into_iter().map(CipherInfo::from).collect())
+}
+
+/// `selected_alpn_protocol()`.
+pub(crate) fn selected_alpn_protocol(conn: &ConnRef) -> Option<String> {
+    conn.alpn_selected()
+        .map(|b| String::from_utf8_lossy(&b).into_owned())
+}
+
+/// `get_channel_binding(cb_type)`.
+pub(crate) fn get_channel_binding(
+    conn: &ConnRef,
+    server_side: bool,
+    cb_type: &str,
+) -> Result<Option<Vec<u8>>> {
+    if cb_type != "tls-unique" {
+        return Err(Error::value(format!(
+            "'{cb_type}' channel binding type not implemented"
+        )));
+    }
+    // Our own Finished message when the session is resumed XOR we are
+    // the client.
+    let own = conn.session_reused() ^ !server_side;
+    let data = conn.finished(own);
+    Ok((!data.is_empty()).then_some(data))
 }
 
 /// CPython's shutdown loop (`_ssl__SSLSocket_shutdown_impl`): `SSL_shutdown`

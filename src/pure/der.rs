@@ -1,10 +1,11 @@
-//! A minimal DER reader: tag-length-value items with definite lengths,
-//! every access bounds-checked.
+//! A minimal DER reader (with the BER forms OpenSSL's parser accepts):
+//! tag-length-value items, every access bounds-checked.
 
 /// One DER item.
 #[derive(Clone, Copy, Debug)]
 pub(crate) struct Tlv<'a> {
-    /// The identifier octet (single-octet tags only).
+    /// The first identifier octet (a high tag number has 0x1f in its low
+    /// bits).
     pub(crate) tag: u8,
     /// The content octets.
     pub(crate) value: &'a [u8],
@@ -34,27 +35,22 @@ impl<'a> Reader<'a> {
         self.rest.first().copied()
     }
 
-    /// The next item.
+    /// The next item. The header as OpenSSL's `ASN1_get_object` reads it:
+    /// high tag numbers (the item's `tag` is then its first octet, which
+    /// matches no single-octet tag), long-form lengths with leading zeros,
+    /// and BER's indefinite length on constructed items (the value is what
+    /// lies before the matching end-of-contents octets).
     pub(crate) fn next(&mut self) -> Result<Tlv<'a>, Malformed> {
-        let (&tag, rest) = self.rest.split_first().ok_or(Malformed)?;
-        if tag & 0x1f == 0x1f {
-            // Multi-octet tags do not occur in certificates.
-            return Err(Malformed);
+        let (tag, inf, len, hdr) = header(self.rest)?;
+        let rest = &self.rest[hdr..];
+        if inf {
+            let n = indefinite_len(rest)?;
+            self.rest = &rest[n + 2..];
+            return Ok(Tlv {
+                tag,
+                value: &rest[..n],
+            });
         }
-        let (&first, mut rest) = rest.split_first().ok_or(Malformed)?;
-        let len = if first < 0x80 {
-            usize::from(first)
-        } else {
-            let n = usize::from(first & 0x7f);
-            if n == 0 || n > 4 {
-                return Err(Malformed);
-            }
-            let bytes = rest.get(..n).ok_or(Malformed)?;
-            rest = &rest[n..];
-            bytes
-                .iter()
-                .fold(0usize, |acc, &b| (acc << 8) | usize::from(b))
-        };
         let value = rest.get(..len).ok_or(Malformed)?;
         self.rest = &rest[len..];
         Ok(Tlv { tag, value })
@@ -64,6 +60,17 @@ impl<'a> Reader<'a> {
     pub(crate) fn expect(&mut self, tag: u8) -> Result<&'a [u8], Malformed> {
         let t = self.next()?;
         if t.tag == tag {
+            Ok(t.value)
+        } else {
+            Err(Malformed)
+        }
+    }
+
+    /// The next item, a SEQUENCE OF or SET OF with `tag`: OpenSSL's
+    /// parser takes these without the constructed bit too.
+    pub(crate) fn expect_of(&mut self, tag: u8) -> Result<&'a [u8], Malformed> {
+        let t = self.next()?;
+        if t.tag | 0x20 == tag {
             Ok(t.value)
         } else {
             Err(Malformed)
@@ -89,3 +96,98 @@ pub(crate) const OCTET_STRING: u8 = 0x04;
 pub(crate) const OID: u8 = 0x06;
 pub(crate) const UTC_TIME: u8 = 0x17;
 pub(crate) const GENERALIZED_TIME: u8 = 0x18;
+
+/// An item's header: (first tag octet, indefinite, length, header size).
+fn header(data: &[u8]) -> Result<(u8, bool, usize, usize), Malformed> {
+    let (&tag, _) = data.split_first().ok_or(Malformed)?;
+    let mut i = 1;
+    if tag & 0x1f == 0x1f {
+        // OpenSSL: the number must fit an int.
+        let mut n: u64 = 0;
+        loop {
+            let b = *data.get(i).ok_or(Malformed)?;
+            i += 1;
+            n = (n << 7) | u64::from(b & 0x7f);
+            if n > u64::from(i32::MAX as u32) {
+                return Err(Malformed);
+            }
+            if b & 0x80 == 0 {
+                break;
+            }
+        }
+    }
+    let first = *data.get(i).ok_or(Malformed)?;
+    i += 1;
+    if first == 0x80 {
+        if tag & 0x20 == 0 {
+            return Err(Malformed);
+        }
+        return Ok((tag, true, 0, i));
+    }
+    if first < 0x80 {
+        return Ok((tag, false, usize::from(first), i));
+    }
+    let n = usize::from(first & 0x7f);
+    let bytes = data.get(i..i + n).ok_or(Malformed)?;
+    i += n;
+    let significant: Vec<u8> = bytes.iter().copied().skip_while(|&b| b == 0).collect();
+    if significant.len() > 8 {
+        return Err(Malformed);
+    }
+    let len = significant
+        .iter()
+        .fold(0u64, |acc, &b| (acc << 8) | u64::from(b));
+    if len > i64::MAX as u64 {
+        return Err(Malformed);
+    }
+    Ok((tag, false, usize::try_from(len).map_err(|_| Malformed)?, i))
+}
+
+/// The content length of an indefinite-length item whose content starts
+/// `data`: up to its end-of-contents octets (nested indefinite items
+/// counted, as OpenSSL's `asn1_find_end`).
+fn indefinite_len(data: &[u8]) -> Result<usize, Malformed> {
+    let mut depth = 1usize;
+    let mut p = data;
+    loop {
+        if p.starts_with(&[0, 0]) {
+            depth -= 1;
+            if depth == 0 {
+                return Ok(data.len() - p.len());
+            }
+            p = &p[2..];
+            continue;
+        }
+        let (_, inf, len, hdr) = header(p)?;
+        if inf {
+            depth += 1;
+            p = &p[hdr..];
+        } else {
+            p = p.get(hdr + len..).ok_or(Malformed)?;
+        }
+    }
+}
+
+/// The content of a string in BER's constructed form, as OpenSSL's
+/// `asn1_collect` gathers it: the segments' contents concatenated, any tag,
+/// at most 5 levels of nesting, no end-of-contents inside a definite
+/// length.
+pub(crate) fn collect(value: &[u8], depth: usize, out: &mut Vec<u8>) -> Result<(), Malformed> {
+    let mut r = Reader::new(value);
+    while !r.is_empty() {
+        if r.rest.starts_with(&[0, 0]) {
+            return Err(Malformed);
+        }
+        let constructed = r.rest[0] & 0x20 != 0;
+        let t = r.next()?;
+        if constructed {
+            if depth >= 5 {
+                return Err(Malformed);
+            }
+            collect(t.value, depth + 1, out)?;
+        } else {
+            out.extend_from_slice(t.value);
+        }
+    }
+    Ok(())
+}

@@ -49,7 +49,10 @@ pub(crate) fn decode_certificate(der: &[u8]) -> Result<PeerCert, Error> {
     let mut tbs = Reader::new(tbs);
     let version = match tbs.optional(0xa0)? {
         Some(v) => {
-            let n = Reader::new(v).expect(der::INTEGER)?;
+            let mut r = Reader::new(v);
+            let n = r.expect(der::INTEGER)?;
+            check_integer(n)?;
+            check_end(&r)?;
             let mut x: i64 = 0;
             for &b in n.iter().take(8) {
                 x = (x << 8) | i64::from(b);
@@ -59,25 +62,45 @@ pub(crate) fn decode_certificate(der: &[u8]) -> Result<PeerCert, Error> {
         None => 1,
     };
     let serial = tbs.expect(der::INTEGER)?;
-    let _signature = tbs.expect(der::SEQUENCE)?;
-    let issuer = tbs.expect(der::SEQUENCE)?;
+    check_integer(serial)?;
+    check_algorithm(tbs.expect(der::SEQUENCE)?)?;
+    let issuer = tbs.expect_of(der::SEQUENCE)?;
     let validity = tbs.expect(der::SEQUENCE)?;
-    let subject = tbs.expect(der::SEQUENCE)?;
-    let _spki = tbs.expect(der::SEQUENCE)?;
-    let _ = tbs.optional(0x81)?;
-    let _ = tbs.optional(0xa1)?;
-    let _ = tbs.optional(0x82)?;
-    let _ = tbs.optional(0xa2)?;
+    let subject = tbs.expect_of(der::SEQUENCE)?;
+    check_spki(tbs.expect(der::SEQUENCE)?)?;
+    // issuerUniqueID [1], subjectUniqueID [2]: IMPLICIT BIT STRINGs.
+    for n in [1u8, 2] {
+        match tbs.peek_tag() {
+            Some(t) if t == 0x80 | n => check_content(3, tbs.next()?.value)?,
+            Some(t) if t == 0xa0 | n => {
+                let mut c = Vec::new();
+                der::collect(tbs.next()?.value, 0, &mut c)?;
+                check_content(3, &c)?;
+            }
+            _ => {}
+        }
+    }
     let extensions = match tbs.optional(0xa3)? {
         Some(e) => parse_extensions(e)?,
         None => Vec::new(),
     };
+    check_end(&tbs)?;
+    // signatureAlgorithm, signatureValue, nothing else.
+    check_algorithm(cert.expect(der::SEQUENCE)?)?;
+    check_bit_string(&mut cert)?;
+    check_end(&cert)?;
     let mut validity = Reader::new(validity);
-    let not_before = validity.next()?;
-    let not_after = validity.next()?;
+    let not_before = time(&mut validity)?;
+    let not_after = time(&mut validity)?;
+    check_end(&validity)?;
+    // Both names are parsed before CPython converts either (subject first).
+    let issuer = decode_name(issuer)?;
+    let subject = decode_name(subject)?;
+    let subject = subject?;
+    let issuer = issuer?;
     Ok(PeerCert {
-        subject: Some(decode_name(subject)?),
-        issuer: Some(decode_name(issuer)?),
+        subject: Some(subject),
+        issuer: Some(issuer),
         version: Some(version),
         serial_number: Some(serial_text(serial)),
         not_before: Some(time_text(not_before.tag, not_before.value)),
@@ -99,6 +122,126 @@ pub(crate) fn decode_certificate(der: &[u8]) -> Result<PeerCert, Error> {
             None => None,
         },
     })
+}
+
+// ---------------------------------------------------------------------------
+// What OpenSSL's parser (`d2i_X509`) checks beyond the shape
+
+/// No content left after the last field (OpenSSL:
+/// `SEQUENCE_LENGTH_MISMATCH`).
+fn check_end(r: &Reader<'_>) -> Result<(), Malformed> {
+    if r.is_empty() {
+        Ok(())
+    } else {
+        Err(Malformed)
+    }
+}
+
+/// `c2i_ASN1_INTEGER`'s checks: not empty, no padding octet.
+fn check_integer(c: &[u8]) -> Result<(), Malformed> {
+    match c {
+        [] => Err(Malformed),
+        [0, b, ..] if b & 0x80 == 0 => Err(Malformed),
+        [0xff, b, rest @ ..] if b & 0x80 != 0 && (*b != 0x80 || rest.iter().any(|&x| x != 0)) => {
+            Err(Malformed)
+        }
+        _ => Ok(()),
+    }
+}
+
+/// `c2i_ASN1_OBJECT`'s checks: not empty, the last octet ends an arc, no
+/// arc starts with a 0x80 octet.
+fn check_oid(c: &[u8]) -> Result<(), Malformed> {
+    if c.last().is_none_or(|b| b & 0x80 != 0) {
+        return Err(Malformed);
+    }
+    for (i, &b) in c.iter().enumerate() {
+        if b == 0x80 && (i == 0 || c[i - 1] & 0x80 == 0) {
+            return Err(Malformed);
+        }
+    }
+    Ok(())
+}
+
+/// The content checks of OpenSSL's `asn1_ex_c2i` for a universal type.
+fn check_content(number: u8, c: &[u8]) -> Result<(), Malformed> {
+    match number {
+        1 if c.len() != 1 => Err(Malformed),
+        2 | 10 => check_integer(c),
+        5 if !c.is_empty() => Err(Malformed),
+        6 => check_oid(c),
+        3 => bit_string(c).map(drop).map_err(|_| Malformed),
+        28 if c.len() % 4 != 0 => Err(Malformed),
+        30 if c.len() % 2 != 0 => Err(Malformed),
+        _ => Ok(()),
+    }
+}
+
+/// An `ASN1_TYPE` (ANY) as OpenSSL parses it: universal primitives go
+/// through `asn1_ex_c2i`'s checks; constructed strings are collected
+/// first; a SEQUENCE, a SET or a non-universal item is kept encoded.
+fn check_any(t: der::Tlv<'_>) -> Result<(), Malformed> {
+    let (class, constructed, number) = (t.tag & 0xc0, t.tag & 0x20 != 0, t.tag & 0x1f);
+    if t.tag == 0 && t.value.is_empty() {
+        // End-of-contents where an item should start.
+        return Err(Malformed);
+    }
+    if class != 0 {
+        return Ok(());
+    }
+    if !constructed {
+        return check_content(number, t.value);
+    }
+    match number {
+        1 | 2 | 5 | 6 | 10 => Err(Malformed),
+        16 | 17 => Ok(()),
+        _ => {
+            let mut c = Vec::new();
+            der::collect(t.value, 0, &mut c)?;
+            check_content(number, &c)
+        }
+    }
+}
+
+/// A BIT STRING field, primitive or (BER) constructed.
+fn check_bit_string(r: &mut Reader<'_>) -> Result<(), Malformed> {
+    let t = r.next()?;
+    match t.tag {
+        der::BIT_STRING => check_content(3, t.value),
+        0x23 => {
+            let mut c = Vec::new();
+            der::collect(t.value, 0, &mut c)?;
+            check_content(3, &c)
+        }
+        _ => Err(Malformed),
+    }
+}
+
+/// An AlgorithmIdentifier: an OID, then optional parameters of any type.
+fn check_algorithm(v: &[u8]) -> Result<(), Malformed> {
+    let mut r = Reader::new(v);
+    check_oid(r.expect(der::OID)?)?;
+    if !r.is_empty() {
+        check_any(r.next()?)?;
+    }
+    check_end(&r)
+}
+
+/// SubjectPublicKeyInfo: an AlgorithmIdentifier and a BIT STRING.
+fn check_spki(v: &[u8]) -> Result<(), Malformed> {
+    let mut r = Reader::new(v);
+    check_algorithm(r.expect(der::SEQUENCE)?)?;
+    check_bit_string(&mut r)?;
+    check_end(&r)
+}
+
+/// A Time (`ASN1_TIME`): UTCTime or GeneralizedTime.
+fn time<'a>(r: &mut Reader<'a>) -> Result<der::Tlv<'a>, Malformed> {
+    let t = r.next()?;
+    match t.tag {
+        der::UTC_TIME | der::GENERALIZED_TIME => Ok(t),
+        _ => Err(Malformed),
+    }
 }
 
 /// An extension's decoding: `Err(Malformed)` means OpenSSL could not decode
@@ -131,19 +274,37 @@ impl From<Error> for Soft {
     }
 }
 
-/// (extnID, extnValue) pairs.
-type Extensions<'a> = Vec<(&'a [u8], &'a [u8])>;
+/// (extnID, extnValue) pairs (a value in BER's constructed form is
+/// collected).
+type Extensions<'a> = Vec<(&'a [u8], std::borrow::Cow<'a, [u8]>)>;
 
 fn parse_extensions(wrapper: &[u8]) -> Result<Extensions<'_>, Error> {
-    let seq = Reader::new(wrapper).expect(der::SEQUENCE)?;
+    let mut w = Reader::new(wrapper);
+    let seq = w.expect_of(der::SEQUENCE)?;
+    check_end(&w)?;
     let mut r = Reader::new(seq);
     let mut out = Vec::new();
     while !r.is_empty() {
         let ext = r.expect(der::SEQUENCE)?;
         let mut e = Reader::new(ext);
         let oid = e.expect(der::OID)?;
-        let _ = e.optional(der::BOOLEAN)?;
-        let value = e.expect(der::OCTET_STRING)?;
+        check_oid(oid)?;
+        if let Some(b) = e.optional(der::BOOLEAN)? {
+            if b.len() != 1 {
+                return Err(invalid());
+            }
+        }
+        let t = e.next()?;
+        let value = match t.tag {
+            der::OCTET_STRING => std::borrow::Cow::Borrowed(t.value),
+            0x24 => {
+                let mut c = Vec::new();
+                der::collect(t.value, 0, &mut c)?;
+                std::borrow::Cow::Owned(c)
+            }
+            _ => return Err(invalid()),
+        };
+        check_end(&e)?;
         out.push((oid, value));
     }
     Ok(out)
@@ -151,43 +312,98 @@ fn parse_extensions(wrapper: &[u8]) -> Result<Extensions<'_>, Error> {
 
 /// `X509_get_ext_d2i` with no index: the extension's value when it occurs
 /// exactly once.
-fn single_ext<'a>(exts: &[(&[u8], &'a [u8])], oid: &[u8]) -> Option<&'a [u8]> {
+fn single_ext<'a>(exts: &'a Extensions<'_>, oid: &[u8]) -> Option<&'a [u8]> {
     let mut found = exts.iter().filter(|(o, _)| *o == oid);
     let first = found.next()?;
     if found.next().is_some() {
         return None;
     }
-    Some(first.1)
+    Some(&first.1)
 }
 
 // ---------------------------------------------------------------------------
 // Names
 
 /// `_create_tuple_for_X509_NAME`.
-fn decode_name(seq: &[u8]) -> Result<DistinguishedName, Error> {
+fn decode_name(seq: &[u8]) -> Result<Result<DistinguishedName, Error>, Malformed> {
     let mut r = Reader::new(seq);
     let mut out = Vec::new();
+    // CPython's error for the first value it cannot convert; OpenSSL's
+    // parser has read the whole name before.
+    let mut first_error = None;
     while !r.is_empty() {
-        let set = r.expect(der::SET)?;
+        let set = r.expect_of(der::SET)?;
         let mut s = Reader::new(set);
         let mut rdn: Rdn = Vec::new();
         while !s.is_empty() {
             let atv = s.expect(der::SEQUENCE)?;
             let mut a = Reader::new(atv);
             let oid = a.expect(der::OID)?;
-            let value = a.next()?;
-            let value = if value.tag == der::BIT_STRING {
-                NameValue::Bytes(bit_string(value.value)?)
-            } else {
-                NameValue::Text(string_to_utf8(value.tag, value.value)?)
-            };
-            rdn.push((oid_text(oid)?, value));
+            check_oid(oid)?;
+            let value = name_value(a.next()?)?;
+            check_end(&a)?;
+            match value {
+                Ok(v) => rdn.push((oid_text(oid).map_err(|_| Malformed)?, v)),
+                Err(e) => {
+                    first_error.get_or_insert(e);
+                }
+            }
         }
         if !rdn.is_empty() {
             out.push(rdn);
         }
     }
-    Ok(out)
+    Ok(match first_error {
+        Some(e) => Err(e),
+        None => Ok(out),
+    })
+}
+
+/// A name attribute's value as OpenSSL parses it (`ASN1_PRINTABLE`, a
+/// universal-class string of the types `B_ASN1_PRINTABLE` admits, the
+/// ones `x509_name_canon` converts well formed) and CPython converts it
+/// (`ASN1_STRING_to_UTF8`). `Err(Malformed)` where OpenSSL's parser
+/// fails; an `Ok` holding CPython's error for the types OpenSSL keeps but
+/// cannot convert ("unknown error").
+fn name_value(t: der::Tlv<'_>) -> Result<Result<NameValue, Error>, Malformed> {
+    let (class, constructed, number) = (t.tag & 0xc0, t.tag & 0x20 != 0, t.tag & 0x1f);
+    if class != 0 {
+        return Err(Malformed);
+    }
+    // ASN1_tag2bit & B_ASN1_PRINTABLE.
+    if !matches!(number, 3 | 7..=9 | 11..=16 | 18..=20 | 22 | 28..=30) {
+        return Err(Malformed);
+    }
+    if number == 16 {
+        // A SEQUENCE is kept in its encoding, which CPython cannot convert.
+        return if constructed {
+            Ok(Err(Error::Ssl(SslError::text("unknown error"))))
+        } else {
+            Err(Malformed)
+        };
+    }
+    let collected;
+    let content = if constructed {
+        // BER's constructed form: the segments concatenated.
+        let mut c = Vec::new();
+        der::collect(t.value, 0, &mut c)?;
+        collected = c;
+        &collected[..]
+    } else {
+        t.value
+    };
+    check_content(number, content)?;
+    Ok(match number {
+        3 => Ok(NameValue::Bytes(
+            bit_string(content).map_err(|_| Malformed)?,
+        )),
+        // x509_name_canon converts these: what does not convert is
+        // malformed; NumericString converts as Latin-1.
+        12 | 18..=20 | 22 | 28 | 30 => Ok(NameValue::Text(
+            string_to_utf8(number, content).map_err(|_| Malformed)?,
+        )),
+        _ => Err(Error::Ssl(SslError::text("unknown error"))),
+    })
 }
 
 /// `OBJ_obj2txt(..., no_name=0)`: OpenSSL's name, else the dotted form.
@@ -281,10 +497,11 @@ fn to_decimal(n: &[u32]) -> String {
 
 /// The bytes of a BIT STRING as OpenSSL's `c2i_ASN1_BIT_STRING` keeps
 /// them: without the unused-bits count, the unused trailing bits cleared;
-/// an empty encoding or a count over 7 is a malformed certificate.
+/// an empty encoding or a count over 7 is a malformed certificate (a count
+/// with no bits is not).
 fn bit_string(content: &[u8]) -> Result<Vec<u8>, Error> {
     let (&unused, bits) = content.split_first().ok_or(Malformed)?;
-    if unused > 7 || (unused != 0 && bits.is_empty()) {
+    if unused > 7 {
         return Err(Malformed.into());
     }
     let mut out = bits.to_vec();
@@ -628,7 +845,7 @@ fn general_name(t: der::Tlv<'_>) -> Result<GeneralName, Soft> {
         0xa3 => GeneralName::Other("X400Name".into(), "<unsupported>".into()),
         0xa4 => {
             let name = Reader::new(t.value).expect(der::SEQUENCE)?;
-            GeneralName::DirName(decode_name(name)?)
+            GeneralName::DirName(decode_name(name)??)
         }
         0xa5 => GeneralName::Other("EdiPartyName".into(), "<unsupported>".into()),
         0x86 => GeneralName::Uri(py_utf8(t.value)?),

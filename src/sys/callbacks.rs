@@ -48,6 +48,9 @@ pub(crate) struct ConnState {
     pub(crate) keep: Mutex<Vec<Arc<dyn Any + Send + Sync>>>,
     /// The context currently in use when an SNI callback switched it.
     pub(crate) switched: Mutex<Option<Arc<dyn Any + Send + Sync>>>,
+    /// `server_hostname` as the connection stores it (the A-label), set
+    /// once when the connection is made: what its SNI callback reports.
+    pub(crate) server_hostname: OnceLock<String>,
 }
 
 impl ConnState {
@@ -92,6 +95,19 @@ pub(crate) struct SniCall<'a> {
 }
 
 impl SniCall<'_> {
+    /// The connection the callback is called for, read-only.
+    pub(crate) fn conn(&self) -> &super::conn::ConnRef {
+        // SAFETY: `ssl` is the live SSL OpenSSL passed to this callback; the
+        // reference lives no longer than the call (`&self`).
+        unsafe { super::conn::ConnRef::from_ptr(self.ssl) }
+    }
+
+    /// The connection's callback state (`None` for an `SSL` pyssl did not
+    /// make).
+    pub(crate) fn state(&self) -> Option<&ConnState> {
+        self.state
+    }
+
     /// `SSL_set_cipher_list`: the connection's own TLS 1.2 cipher list.
     pub(crate) fn set_cipher_list(&mut self, list: &std::ffi::CStr) {
         // SAFETY: `ssl` is the live SSL of this callback; OpenSSL parses the

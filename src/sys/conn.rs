@@ -23,6 +23,37 @@ pub(crate) struct Conn {
     state: Box<ConnState>,
 }
 
+/// A borrowed `SSL`: the getters that only read the connection.
+///
+/// `&ConnRef` is the `SSL` pointer itself, typed as an opaque foreign
+/// object (as `openssl::ssl::SslRef` is): a shared reference to it asserts
+/// nothing about the memory OpenSSL changes under it. The owner reaches it
+/// through [`Conn`]'s `Deref`; a callback that OpenSSL runs on the
+/// connection, inside an OpenSSL call of the owner's, gets one from the
+/// `SSL *` OpenSSL passes ([`ConnRef::from_ptr`]), without touching the
+/// `Conn` the owner holds mutably.
+pub(crate) struct ConnRef(foreign_types::Opaque);
+
+impl ConnRef {
+    /// # Safety
+    /// `ssl` must be a valid `SSL` that outlives `'a` (in a callback: the
+    /// `SSL` OpenSSL passes, for the duration of the callback).
+    pub(crate) unsafe fn from_ptr<'a>(ssl: *mut sys::SSL) -> &'a ConnRef {
+        // SAFETY: guaranteed by the caller; ConnRef is an opaque, zero-sized
+        // view of the SSL.
+        unsafe { &*ssl.cast::<ConnRef>() }
+    }
+}
+
+impl std::ops::Deref for Conn {
+    type Target = ConnRef;
+
+    fn deref(&self) -> &ConnRef {
+        // SAFETY: we own the SSL, live as long as `self`.
+        unsafe { ConnRef::from_ptr(self.ptr.as_ptr()) }
+    }
+}
+
 // SAFETY: an SSL object may move between threads; it is used from one
 // thread at a time (all methods that touch it need `&mut self` or are
 // read-only getters the owner serialises).
@@ -214,12 +245,6 @@ impl Conn {
         err::clear();
     }
 
-    /// The negotiated protocol version number (`SSL_version`).
-    pub(crate) fn version_number(&self) -> c_int {
-        // SAFETY: valid SSL.
-        unsafe { sys::SSL_version(self.as_ptr()) }
-    }
-
     /// `SSL_do_handshake`.
     pub(crate) fn do_handshake(&mut self) -> Result<(), IoFailure> {
         super::set_errno(0);
@@ -298,11 +323,30 @@ impl Conn {
             )
         };
     }
+}
+
+impl ConnRef {
+    /// The `SSL` itself (for OpenSSL calls that only read it).
+    pub(crate) fn as_ptr(&self) -> *mut sys::SSL {
+        (self as *const ConnRef).cast_mut().cast()
+    }
+
+    /// The negotiated protocol version number (`SSL_version`).
+    pub(crate) fn version_number(&self) -> c_int {
+        // SAFETY: valid SSL.
+        unsafe { sys::SSL_version(self.as_ptr()) }
+    }
 
     /// `SSL_get_shutdown`.
     pub(crate) fn shutdown_state(&self) -> c_int {
         // SAFETY: valid SSL.
         unsafe { sys::SSL_get_shutdown(self.as_ptr()) }
+    }
+
+    /// `SSL_is_server`.
+    pub(crate) fn is_server(&self) -> bool {
+        // SAFETY: valid SSL.
+        unsafe { sys::SSL_is_server(self.as_ptr()) != 0 }
     }
 
     /// `SSL_pending`.
@@ -464,7 +508,9 @@ impl Conn {
         // SAFETY: valid SSL.
         unsafe { sys::SSL_session_reused(self.as_ptr()) != 0 }
     }
+}
 
+impl Conn {
     /// `SSL_verify_client_post_handshake`.
     pub(crate) fn verify_client_post_handshake(&mut self) -> Result<(), Error> {
         // SAFETY: valid SSL.
@@ -641,7 +687,7 @@ impl Session {
     }
 }
 
-impl Conn {
+impl ConnRef {
     /// The connection's session, `None` before one exists: a deep copy
     /// (i2d/d2i of `SSL_get1_session`), as CPython makes, because OpenSSL
     /// marks a connection's own session not resumable when that connection
@@ -662,7 +708,9 @@ impl Conn {
             })
         }
     }
+}
 
+impl Conn {
     /// `SSL_set_session` with a deep copy, as CPython does: an OpenSSL
     /// client marks a TLS 1.3 session single-use once it resumed it, which
     /// must not spoil the caller's `SslSession`.
@@ -682,7 +730,9 @@ impl Conn {
         }
         Ok(())
     }
+}
 
+impl ConnRef {
     /// Identity of the `SSL_CTX` in use (for "different SSLContext"
     /// checks).
     pub(crate) fn ctx_id(&self) -> usize {

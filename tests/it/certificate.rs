@@ -261,3 +261,90 @@ fn chain_certificates_of_a_connection() {
     t.sendall(b"x").unwrap();
     h.join().unwrap();
 }
+
+/// Certificates OpenSSL's parser rejects (the decoder once accepted the
+/// first: validity and SubjectPublicKeyInfo swapped) and ones it accepts
+/// in BER forms: `_test_decode_cert` on each, pyssl and CPython 3.13 alike.
+#[test]
+fn decoder_accepts_what_openssl_parses() {
+    super::support::require_cpython!();
+    let dir = pyssl::testing::TempDir::new("decode-ber").unwrap();
+    let out = super::support::run_python(
+        r#"
+import json, re, ssl, sys
+der = ssl.PEM_cert_to_DER_cert(open(sys.argv[1]).read().split("-----END CERTIFICATE-----")[0] + "-----END CERTIFICATE-----\n")
+def tlv(b, i):
+    n = b[i + 1]
+    if n < 0x80:
+        return i + 2, n
+    k = n & 0x7f
+    return i + 2 + k, int.from_bytes(b[i + 2:i + 2 + k], "big")
+def items(b):
+    out, i = [], 0
+    while i < len(b):
+        s, n = tlv(b, i)
+        out.append(b[i:s + n]); i = s + n
+    return out
+def seq(tag, content):
+    n = len(content)
+    h = bytes([n]) if n < 0x80 else bytes([0x82]) + n.to_bytes(2, "big")
+    return bytes([tag]) + h + content
+def content(b):
+    s, n = tlv(b, 0)
+    return b[s:s + n]
+cert = items(content(der))
+tbs = items(content(cert[0]))
+# version, serial, sig, issuer, validity, subject, spki, extensions
+variants = {}
+t = list(tbs); t[4], t[6] = t[6], t[4]
+variants["swapped"] = t
+t = list(tbs); t[5] = bytes([0x10]) + t[5][1:]
+variants["primitive_subject"] = t
+t = list(tbs); t[5] = seq(0x30, b"".join(bytes([0x11]) + r[1:] for r in items(content(t[5]))))
+variants["primitive_rdns"] = t
+t = list(tbs); t[1] = b"\x02\x02\x00\x01"
+variants["padded_serial"] = t
+t = list(tbs); t[4] = seq(0x30, items(content(t[4]))[0] + b"\x05\x00" + items(content(t[4]))[1])
+variants["three_times"] = t
+res = {}
+for name, t in variants.items():
+    c = seq(0x30, seq(0x30, b"".join(t)) + b"".join(cert[1:]))
+    path = sys.argv[2] + "/" + name + ".pem"
+    open(path, "w").write(ssl.DER_cert_to_PEM_cert(c))
+    try:
+        d = ssl._ssl._test_decode_cert(path)
+        res[name] = {"ok": sorted(d)}
+    except Exception as e:
+        text = re.sub(r"\s*\(_ssl\.c:\d+\)$", "", str(e))
+        if len(e.args) == 1 and text == repr(e.args):
+            text = e.args[0]
+        res[name] = {"error": type(e).__name__, "message": text}
+print(json.dumps(res))
+"#,
+        &[leaf_path_str(), dir.path().to_str().unwrap()],
+    );
+    let want: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(want["swapped"]["error"], "SSLError");
+    assert!(want["primitive_subject"]["ok"].is_array());
+    for (name, w) in want.as_object().unwrap() {
+        let got = match pyssl::decode_pem_certificate_file(dir.path().join(format!("{name}.pem"))) {
+            Ok(c) => {
+                let mut keys: Vec<String> = serde_json::from_str::<serde_json::Value>(&c.to_json())
+                    .unwrap()
+                    .as_object()
+                    .unwrap()
+                    .keys()
+                    .cloned()
+                    .collect();
+                keys.sort();
+                serde_json::json!({ "ok": keys })
+            }
+            Err(e) => serde_json::json!({"error": e.python_class(), "message": e.to_string()}),
+        };
+        assert_eq!(&got, w, "{name}");
+    }
+}
+
+fn leaf_path_str() -> &'static str {
+    super::support::pki().leaf.0.to_str().unwrap()
+}

@@ -138,3 +138,69 @@ fn limbo_scenarios_match_cpython() {
     require_cpython!();
     check("limbo/scenarios.json", &expected("limbo"));
 }
+
+/// Runs `scenarios` (JSON text) through CPython's oracle and through the
+/// runner, in `dir`, and returns both results.
+fn oracle_and_runner(scenarios: &str, dir: &std::path::Path) -> (Value, Value) {
+    let file = dir.join("scenarios.json");
+    std::fs::write(&file, scenarios).unwrap();
+    let py = Command::new(super::support::python313())
+        .arg(corpus().join("oracle.py"))
+        .arg(&file)
+        .current_dir(dir)
+        .output()
+        .expect("run the oracle");
+    assert!(
+        py.status.success(),
+        "oracle: {}",
+        String::from_utf8_lossy(&py.stderr)
+    );
+    let ours = Command::new(runner())
+        .arg(&file)
+        .current_dir(dir)
+        .output()
+        .expect("run the runner");
+    assert!(
+        ours.status.success(),
+        "runner: {}",
+        String::from_utf8_lossy(&ours.stderr)
+    );
+    (
+        serde_json::from_slice(&py.stdout).expect("oracle prints JSON"),
+        serde_json::from_slice(&ours.stdout).expect("runner prints JSON"),
+    )
+}
+
+fn assert_same(want: &Value, got: &Value) {
+    let mut d = Vec::new();
+    diffs(want, got, "", &mut d);
+    assert!(d.is_empty(), "differs from CPython:\n{}", d.join("\n"));
+}
+
+/// A missing or unreadable file is the op's error (as CPython's oracle
+/// records it: `FileNotFoundError`, `IsADirectoryError`, `SSLError("Can't
+/// open file")` from `_test_decode_cert`), and the scenario goes on.
+#[test]
+fn missing_files_are_op_errors() {
+    require_cpython!();
+    let dir = pyssl::testing::TempDir::new("conformance-files").unwrap();
+    std::fs::create_dir(dir.path().join("adir")).unwrap();
+    let scenarios = r#"[{"id": "files", "ops": [
+        ["context", "PROTOCOL_TLS_CLIENT"],
+        ["decode_cert", "missing.pem"],
+        ["decode_cert", "adir"],
+        ["PEM_cert_to_DER_cert", "file:missing.pem"],
+        ["PEM_cert_to_DER_cert", "file:adir"],
+        ["DER_cert_to_PEM_cert", "missing.pem"],
+        ["load_verify_locations", {"cadata": "pem:missing.pem"}],
+        ["load_verify_locations", {"cadata": "der:adir"}],
+        ["load_verify_locations", {"cafile": "missing.pem"}],
+        ["match_hostname", "missing.pem", "localhost"],
+        ["snapshot"]
+    ]}]"#;
+    let (want, got) = oracle_and_runner(scenarios, dir.path());
+    let steps = want[0]["steps"].as_array().expect("steps");
+    assert_eq!(steps.len(), 11);
+    assert_eq!(steps[3]["error"]["type"], "FileNotFoundError");
+    assert_same(&want, &got);
+}

@@ -1,7 +1,7 @@
 //! `_ssl._SSLSocket`: `pyssl::BorrowedSslSocket` over the Python socket
 //! (socket mode) or `pyssl::SslObject` over two `MemoryBIO`s (BIO mode).
 
-use std::cell::RefCell;
+use std::collections::HashMap;
 use std::os::fd::BorrowedFd;
 use std::sync::{Mutex, MutexGuard};
 use std::thread::ThreadId;
@@ -63,27 +63,37 @@ pub(crate) struct PySslSocket {
     pending_exc: Mutex<Option<PyErr>>,
 }
 
-thread_local! {
-    /// The `_SSLSocket`s whose OpenSSL call runs on this thread (the SNI
-    /// callback needs the connection object).
-    static CURRENT: RefCell<Vec<Py<PySslSocket>>> = const { RefCell::new(Vec::new()) };
+/// Every live `_SSLSocket`, weakly, by its pyssl connection id: the SNI
+/// and message callbacks get the id of the connection they are called for
+/// ([`pyssl::SniConnection::connection_id`],
+/// [`TlsMessage::connection`]) and find the Python object here.
+static LIVE: Mutex<Option<HashMap<pyssl::ConnectionId, Py<PyWeakrefReference>>>> = Mutex::new(None);
+
+/// Adds `sock` to [`LIVE`].
+fn register_live(sock: &Bound<'_, PySslSocket>) -> PyResult<()> {
+    let weak = PyWeakrefReference::new(sock)?.unbind();
+    let old = lock(&LIVE)
+        .get_or_insert_with(HashMap::new)
+        .insert(sock.get().conn_id, weak);
+    drop(old);
+    Ok(())
 }
 
-/// Marks `sock` as running an OpenSSL call on this thread.
-struct Current;
-
-impl Current {
-    fn enter(sock: &Bound<'_, PySslSocket>) -> Current {
-        CURRENT.with(|c| c.borrow_mut().push(sock.clone().unbind()));
-        Current
-    }
+/// The live `_SSLSocket` of connection `id`.
+fn live_socket<'py>(py: Python<'py>, id: pyssl::ConnectionId) -> Option<Bound<'py, PySslSocket>> {
+    use pyo3::types::PyWeakrefMethods;
+    let weak = lock(&LIVE)
+        .as_ref()
+        .and_then(|m| m.get(&id))
+        .map(|w| w.clone_ref(py))?;
+    let obj = weak.bind(py).upgrade()?;
+    obj.cast_into::<PySslSocket>().ok()
 }
 
-impl Drop for Current {
+impl Drop for PySslSocket {
     fn drop(&mut self) {
-        if let Some(s) = CURRENT.with(|c| c.borrow_mut().pop()) {
-            Python::attach(|_py| drop(s));
-        }
+        let old = lock(&LIVE).as_mut().and_then(|m| m.remove(&self.conn_id));
+        drop(old);
     }
 }
 
@@ -107,9 +117,9 @@ pub(crate) fn run_sni_callback(
     if cb.is_none(py) {
         return Ok(());
     }
-    let sock = CURRENT.with(|c| c.borrow().last().map(|s| s.clone_ref(py)));
+    let sock = live_socket(py, req.connection().connection_id());
     let sock_obj: Py<PyAny> = match &sock {
-        Some(s) => s.bind(py).get().owner_or_self(s.bind(py)),
+        Some(s) => s.get().owner_or_self(s),
         None => py.None(),
     };
     let name = req.server_name().map(str::to_owned);
@@ -159,15 +169,9 @@ pub(crate) fn run_msg_callback(py: Python<'_>, ctx: &Py<PyWeakrefReference>, msg
     if cb.is_none(py) {
         return;
     }
-    let sock = CURRENT.with(|c| {
-        c.borrow()
-            .iter()
-            .rev()
-            .find(|s| s.get().conn_id == msg.connection())
-            .map(|s| s.clone_ref(py))
-    });
+    let sock = live_socket(py, msg.connection());
     let conn: Py<PyAny> = match &sock {
-        Some(s) => s.get().owner_or_self(s.bind(py)),
+        Some(s) => s.get().owner_or_self(s),
         None => py.None(),
     };
     let args = (
@@ -236,7 +240,9 @@ impl PySslSocket {
             tls,
             sock: PyWeakrefReference::new(sock)?.unbind(),
         };
-        Py::new(py, Self::base(ctx, conn, server_side, hostname, owner)?)
+        let sock = Bound::new(py, Self::base(ctx, conn, server_side, hostname, owner)?)?;
+        register_live(&sock)?;
+        Ok(sock.unbind())
     }
 
     pub(crate) fn new_bio(
@@ -262,7 +268,9 @@ impl PySslSocket {
             incoming: incoming.clone().unbind(),
             outgoing: outgoing.clone().unbind(),
         };
-        Py::new(py, Self::base(ctx, conn, server_side, hostname, owner)?)
+        let sock = Bound::new(py, Self::base(ctx, conn, server_side, hostname, owner)?)?;
+        register_live(&sock)?;
+        Ok(sock.unbind())
     }
 
     /// What CPython's callbacks pass as the connection: the owner, else
@@ -379,7 +387,6 @@ impl PySslSocket {
     ) -> PyResult<R> {
         let py = slf.py();
         let this = slf.get();
-        let _current = Current::enter(slf);
         let r = match &this.conn {
             Conn::Socket { tls, .. } => {
                 let Some((_sock, fd, timeout)) = this.socket(py)? else {
