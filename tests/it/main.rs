@@ -22,6 +22,7 @@ mod msgcallback;
 mod names;
 mod psk;
 mod pyrepr;
+mod session;
 mod sslobject;
 mod stress;
 mod support;
