@@ -742,7 +742,9 @@ impl SslErrorKind {
 pub struct SslError {
     kind: SslErrorKind,
     errno: i64,
-    message: String,
+    /// Borrowed for the fixed texts (want-read/write on every
+    /// non-blocking call must not allocate).
+    message: std::borrow::Cow<'static, str>,
     library: Option<String>,
     reason: Option<String>,
     message_only: bool,
@@ -752,7 +754,7 @@ impl SslError {
     pub(crate) fn new(
         kind: SslErrorKind,
         errno: i64,
-        message: impl Into<String>,
+        message: impl Into<std::borrow::Cow<'static, str>>,
         library: Option<String>,
         reason: Option<String>,
     ) -> Self {
@@ -768,7 +770,7 @@ impl SslError {
 
     /// A plain `SSLError` with only a message, as CPython raises for
     /// configuration errors (`SSLError("No cipher can be selected.")`).
-    pub(crate) fn plain(message: impl Into<String>) -> Self {
+    pub(crate) fn plain(message: impl Into<std::borrow::Cow<'static, str>>) -> Self {
         SslError {
             message_only: true,
             ..SslError::new(SslErrorKind::Ssl, 0, message, None, None)
@@ -777,7 +779,7 @@ impl SslError {
 
     /// CPython's `_setSSLError(errstr)` with an empty error queue:
     /// `SSLError(0, errstr)`, `library` and `reason` `None`.
-    pub(crate) fn text(message: impl Into<String>) -> Self {
+    pub(crate) fn text(message: impl Into<std::borrow::Cow<'static, str>>) -> Self {
         SslError::new(SslErrorKind::Ssl, 0, message, None, None)
     }
 

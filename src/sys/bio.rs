@@ -162,12 +162,12 @@ unsafe extern "C" fn bio_ctrl(
     _ptr: *mut c_void,
 ) -> c_long {
     // SAFETY: OpenSSL passes a live BIO of ours.
-    let pending = unsafe { buffer(bio) }.map_or(0, |b| b.pending());
+    let pending = || unsafe { buffer(bio) }.map_or(0, |b| b.pending());
     match cmd {
-        ffi::BIO_CTRL_PENDING => c_long::try_from(pending).unwrap_or(c_long::MAX),
+        ffi::BIO_CTRL_PENDING => c_long::try_from(pending()).unwrap_or(c_long::MAX),
         // Like BIO_s_mem: "at EOF" means "empty" (the retry flag of the
         // read tells OpenSSL whether more may come).
-        sys::BIO_CTRL_EOF => c_long::from(pending == 0),
+        sys::BIO_CTRL_EOF => c_long::from(pending() == 0),
         sys::BIO_CTRL_FLUSH | ffi::BIO_CTRL_DUP => 1,
         _ => 0,
     }
