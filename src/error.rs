@@ -766,7 +766,9 @@ impl SslErrorKind {
 pub struct SslError {
     kind: SslErrorKind,
     errno: i64,
-    message: String,
+    /// Borrowed for the fixed texts (want-read/write on every
+    /// non-blocking call must not allocate).
+    message: std::borrow::Cow<'static, str>,
     library: Option<String>,
     reason: Option<String>,
     message_only: bool,
@@ -776,7 +778,7 @@ impl SslError {
     pub(crate) fn new(
         kind: SslErrorKind,
         errno: i64,
-        message: impl Into<String>,
+        message: impl Into<std::borrow::Cow<'static, str>>,
         library: Option<String>,
         reason: Option<String>,
     ) -> Self {
@@ -792,7 +794,7 @@ impl SslError {
 
     /// A plain `SSLError` with only a message, as CPython raises for
     /// configuration errors (`SSLError("No cipher can be selected.")`).
-    pub(crate) fn plain(message: impl Into<String>) -> Self {
+    pub(crate) fn plain(message: impl Into<std::borrow::Cow<'static, str>>) -> Self {
         SslError {
             message_only: true,
             ..SslError::new(SslErrorKind::Ssl, 0, message, None, None)
@@ -801,7 +803,7 @@ impl SslError {
 
     /// CPython's `_setSSLError(errstr)` with an empty error queue:
     /// `SSLError(0, errstr)`, `library` and `reason` `None`.
-    pub(crate) fn text(message: impl Into<String>) -> Self {
+    pub(crate) fn text(message: impl Into<std::borrow::Cow<'static, str>>) -> Self {
         SslError::new(SslErrorKind::Ssl, 0, message, None, None)
     }
 
@@ -1588,6 +1590,6 @@ mod tests {
             let at = |x: &PyClass| PyClass::ALL.iter().position(|y| y == x);
             assert!(c.bases().iter().all(|b| at(b) < at(c)), "{c}");
         }
-        assert_eq!(PyClass::ALL.len(), 31);
+        assert_eq!(PyClass::ALL.len(), 33);
     }
 }

@@ -96,6 +96,83 @@ impl MemoryBio {
         st.bio.write(data)
     }
 
+    /// `read(len(buf))` into the caller's buffer: moves up to `buf.len()`
+    /// pending bytes into `buf` (one copy, no allocation) and returns how
+    /// many. An empty buffer gives 0, as `read()` gives `b""`.
+    #[doc(alias = "read")]
+    pub fn read_into(&self, buf: &mut [u8]) -> usize {
+        let mut st = self.lock();
+        let n = st.bio.read_into(buf);
+        st.trim_if_empty();
+        n
+    }
+
+    /// `write(data)` with an owned buffer: when this buffer is empty (the
+    /// usual case when the caller drains it) `data`'s allocation becomes
+    /// the buffer, without a copy; otherwise `data` is appended. Returns
+    /// the number of bytes written. The same errors as
+    /// [`write`](Self::write).
+    #[doc(alias = "write")]
+    pub fn write_vec(&self, data: Vec<u8>) -> Result<usize> {
+        let mut st = self.lock();
+        if st.eof_written {
+            return Err(Error::Ssl(SslError::plain(
+                "cannot write() after write_eof()",
+            )));
+        }
+        let n = data.len();
+        st.bio.write_vec(data);
+        Ok(n)
+    }
+
+    /// `dest.write(self.read())` without copying the bytes: moves every
+    /// pending byte of this buffer to the end of `dest` and returns how
+    /// many. When `dest` is empty the two buffers trade their allocations
+    /// (no copy, no allocation; the usual case between an `SslObject`'s
+    /// outgoing buffer and its peer's incoming one), otherwise the bytes
+    /// are appended. As in Python, writing to a `dest` after its
+    /// [`write_eof`](Self::write_eof) is
+    /// `SSLError('cannot write() after write_eof()')`, and then nothing is
+    /// read from this buffer. The two buffers are never locked at the same
+    /// time; moving a buffer to itself leaves it as it is.
+    pub fn transfer_to(&self, dest: &MemoryBio) -> Result<usize> {
+        if Arc::ptr_eq(&self.inner, &dest.inner) {
+            let st = self.lock();
+            if st.eof_written {
+                return Err(Error::Ssl(SslError::plain(
+                    "cannot write() after write_eof()",
+                )));
+            }
+            return Ok(st.bio.pending());
+        }
+        let spare = {
+            let mut d = dest.lock();
+            if d.eof_written {
+                return Err(Error::Ssl(SslError::plain(
+                    "cannot write() after write_eof()",
+                )));
+            }
+            d.bio.take_spare()
+        };
+        let (data, spare) = {
+            let mut st = self.lock();
+            if st.bio.pending() == 0 {
+                (Vec::new(), Some(spare))
+            } else {
+                let data = st.bio.take_all(spare);
+                st.trim_if_empty();
+                (data, None)
+            }
+        };
+        let n = data.len();
+        let mut d = dest.lock();
+        match spare {
+            None => d.bio.write_vec(data),
+            Some(spare) => d.bio.give_spare(spare),
+        }
+        Ok(n)
+    }
+
     /// `write_eof()`: no more data will come; once the buffer is drained
     /// reads see EOF.
     pub fn write_eof(&self) {

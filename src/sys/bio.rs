@@ -162,12 +162,12 @@ unsafe extern "C" fn bio_ctrl(
     _ptr: *mut c_void,
 ) -> c_long {
     // SAFETY: OpenSSL passes a live BIO of ours.
-    let pending = unsafe { buffer(bio) }.map_or(0, |b| b.pending());
+    let pending = || unsafe { buffer(bio) }.map_or(0, |b| b.pending());
     match cmd {
-        ffi::BIO_CTRL_PENDING => c_long::try_from(pending).unwrap_or(c_long::MAX),
+        ffi::BIO_CTRL_PENDING => c_long::try_from(pending()).unwrap_or(c_long::MAX),
         // Like BIO_s_mem: "at EOF" means "empty" (the retry flag of the
         // read tells OpenSSL whether more may come).
-        sys::BIO_CTRL_EOF => c_long::from(pending == 0),
+        sys::BIO_CTRL_EOF => c_long::from(pending() == 0),
         sys::BIO_CTRL_FLUSH | ffi::BIO_CTRL_DUP => 1,
         _ => 0,
     }
@@ -246,6 +246,61 @@ impl MemBio {
         let mut v = vec![0u8; want];
         b.take_into(&mut v);
         v
+    }
+
+    /// Copies up to `out.len()` pending bytes into `out`.
+    pub(crate) fn read_into(&mut self, out: &mut [u8]) -> usize {
+        self.buf_mut().take_into(out)
+    }
+
+    /// The buffer's allocation when it is empty (to hand to another
+    /// buffer in [`take_all`](Self::take_all)), else an empty `Vec`.
+    pub(crate) fn take_spare(&mut self) -> Vec<u8> {
+        let b = self.buf_mut();
+        if b.pending() == 0 {
+            b.start = 0;
+            let mut v = std::mem::take(&mut b.data);
+            v.clear();
+            v
+        } else {
+            Vec::new()
+        }
+    }
+
+    /// Takes every pending byte, without copying when nothing was read
+    /// from the front yet; `spare` becomes the buffer's allocation.
+    pub(crate) fn take_all(&mut self, spare: Vec<u8>) -> Vec<u8> {
+        let b = self.buf_mut();
+        let mut out = std::mem::replace(&mut b.data, spare);
+        b.data.clear();
+        out.drain(..b.start);
+        b.start = 0;
+        out
+    }
+
+    /// Appends `data`, adopting its allocation when the buffer is empty
+    /// (no copy; the buffer's previous, empty allocation is dropped);
+    /// otherwise copies it.
+    pub(crate) fn write_vec(&mut self, data: Vec<u8>) {
+        let b = self.buf_mut();
+        if b.pending() == 0 {
+            b.start = 0;
+            b.data = data;
+        } else {
+            b.compact();
+            b.data.extend_from_slice(&data);
+        }
+    }
+
+    /// Gives an empty buffer back an allocation [`take_spare`](Self::take_spare)
+    /// took (when it is still empty and has none).
+    pub(crate) fn give_spare(&mut self, mut spare: Vec<u8>) {
+        let b = self.buf_mut();
+        if b.pending() == 0 && b.data.capacity() == 0 {
+            spare.clear();
+            b.start = 0;
+            b.data = spare;
+        }
     }
 
     /// Appends `data`; returns the number of bytes written.

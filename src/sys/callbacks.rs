@@ -43,6 +43,9 @@ pub(crate) struct ConnState {
     pub(crate) id: u64,
     /// A panic raised inside a callback, to resume after the OpenSSL call.
     pub(crate) panic: Mutex<Option<Box<dyn Any + Send>>>,
+    /// Set when `panic` may hold one: every I/O call checks it, and an
+    /// atomic load is cheaper than the lock.
+    panicked: std::sync::atomic::AtomicBool,
     /// Objects the connection must keep alive (contexts switched to from
     /// an SNI callback, the ALPN list the selection points into).
     pub(crate) keep: Mutex<Vec<Arc<dyn Any + Send + Sync>>>,
@@ -67,18 +70,26 @@ impl ConnState {
     /// Takes a panic stashed by a callback, to resume it once the
     /// caller's locks are released.
     pub(crate) fn take_panic(&self) -> Option<Box<dyn Any + Send>> {
-        self.panic.lock().ok().and_then(|mut g| g.take())
+        use std::sync::atomic::Ordering;
+        if !self.panicked.load(Ordering::Acquire) {
+            return None;
+        }
+        self.panic.lock().ok().and_then(|mut g| {
+            self.panicked.store(false, Ordering::Release);
+            g.take()
+        })
     }
 
     pub(crate) fn resume_panic(&self) {
-        let p = self.panic.lock().ok().and_then(|mut g| g.take());
-        if let Some(p) = p {
+        if let Some(p) = self.take_panic() {
             std::panic::resume_unwind(p);
         }
     }
 
     fn stash(&self, p: Box<dyn Any + Send>) {
         if let Ok(mut g) = self.panic.lock() {
+            self.panicked
+                .store(true, std::sync::atomic::Ordering::Release);
             if g.is_none() {
                 *g = Some(p);
             }

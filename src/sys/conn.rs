@@ -8,7 +8,7 @@
 use std::ffi::CStr;
 use std::ptr::{self, NonNull};
 
-use libc::{c_int, c_long, c_void};
+use libc::{c_int, c_void};
 use openssl_sys as sys;
 
 use super::callbacks::{self, ConnState};
@@ -613,29 +613,25 @@ impl Drop for Session {
     }
 }
 
-/// A deep copy of a session (i2d/d2i), or NULL.
+/// An independent copy of a session, or NULL: `SSL_SESSION_dup`, an
+/// in-memory duplicate (the certificates are shared by reference, the
+/// ticket, hostname, ALPN and PSK identities copied), which resumes as the
+/// original does. CPython 3.13.0 copies through DER (`i2d`/`d2i`), which
+/// costs about 1.6 M instructions per copy because it re-decodes the
+/// peer's certificate and chain; the copy is what protects the caller's
+/// `SslSession` from OpenSSL marking a connection's session not
+/// resumable when that connection is freed without a shutdown.
 ///
 /// # Safety
 /// `orig` must be a valid session.
 unsafe fn dup_session(orig: *mut sys::SSL_SESSION) -> *mut sys::SSL_SESSION {
-    // SAFETY: valid session (caller); the first call sizes the encoding,
-    // the second writes exactly that many bytes; d2i reads them back.
+    // SAFETY: valid session (caller); the copy is a new object with one
+    // reference, ours.
     unsafe {
-        let len = sys::i2d_SSL_SESSION(orig, ptr::null_mut());
-        let copy = match usize::try_from(len) {
-            Ok(n) if n > 0 => {
-                let mut buf = vec![0u8; n];
-                let mut w = buf.as_mut_ptr();
-                if sys::i2d_SSL_SESSION(orig, &mut w) == len {
-                    let mut r = buf.as_ptr();
-                    sys::d2i_SSL_SESSION(ptr::null_mut(), &mut r, c_long::from(len))
-                } else {
-                    ptr::null_mut()
-                }
-            }
-            _ => ptr::null_mut(),
-        };
-        err::clear();
+        let copy = ffi::SSL_SESSION_dup(orig);
+        if copy.is_null() {
+            err::clear();
+        }
         copy
     }
 }
@@ -688,13 +684,13 @@ impl Session {
 }
 
 impl ConnRef {
-    /// The connection's session, `None` before one exists: a deep copy
-    /// (i2d/d2i of `SSL_get1_session`), as CPython makes, because OpenSSL
+    /// The connection's session, `None` before one exists: a copy of
+    /// `SSL_get1_session` (see [`dup_session`]), as CPython makes, because OpenSSL
     /// marks a connection's own session not resumable when that connection
     /// is freed without a shutdown.
     pub(crate) fn session(&self) -> Option<Session> {
         // SAFETY: valid SSL; we own the returned reference and free it after
-        // serialising it; the copy is a new object we own.
+        // copying it; the copy is a new object we own.
         unsafe {
             let orig = ffi::SSL_get1_session(self.as_ptr());
             if orig.is_null() {
@@ -711,9 +707,10 @@ impl ConnRef {
 }
 
 impl Conn {
-    /// `SSL_set_session` with a deep copy, as CPython does: an OpenSSL
-    /// client marks a TLS 1.3 session single-use once it resumed it, which
-    /// must not spoil the caller's `SslSession`.
+    /// `SSL_set_session` with a copy, as CPython 3.13.0 does: OpenSSL marks
+    /// the session a connection uses not resumable when that connection is
+    /// freed without a shutdown or sends a fatal alert, which must not spoil
+    /// the caller's `SslSession` (nor the other connections using it).
     pub(crate) fn set_session(&mut self, s: &Session) -> Result<(), Error> {
         // SAFETY: valid SSL and session; the copy is ours, SSL_set_session
         // takes its own reference, so we drop ours afterwards.

@@ -4,6 +4,7 @@
 //! queue is read and cleared here, in the function that raises, exactly as
 //! CPython's `_setSSLError` / `PySSL_SetError` / `fill_and_set_sslerror` do.
 
+use std::borrow::Cow;
 use std::ffi::CStr;
 
 use libc::{c_int, c_ulong};
@@ -79,29 +80,29 @@ pub(crate) fn verify_error_text(code: i64) -> Option<String> {
 
 /// The parts CPython's `fill_and_set_sslerror` puts together.
 struct Composed {
-    message: String,
+    message: Cow<'static, str>,
     library: Option<String>,
     reason: Option<String>,
 }
 
 /// `fill_and_set_sslerror`'s message: `[LIB: REASON] text[: verify]`.
-fn compose(errcode: c_ulong, errstr: Option<&str>, verify: Option<&str>) -> Composed {
+fn compose(errcode: c_ulong, errstr: Option<&'static str>, verify: Option<&str>) -> Composed {
     let mut lib = None;
     let mut reason = None;
-    let mut text = errstr.map(str::to_string);
+    let mut text: Option<Cow<'static, str>> = errstr.map(Cow::Borrowed);
     if errcode != 0 {
         let l = err_lib(errcode);
         lib = library_name(l);
         reason = reason_name(l, err_reason(errcode));
         if text.is_none() {
-            text = reason_text(errcode);
+            text = reason_text(errcode).map(Cow::Owned);
         }
     }
-    let text = text.unwrap_or_else(|| "unknown error".to_string());
+    let text = text.unwrap_or(Cow::Borrowed("unknown error"));
     let message = match (verify, reason, lib) {
-        (Some(v), Some(r), Some(l)) => format!("[{l}: {r}] {text}: {v}"),
-        (_, Some(r), Some(l)) => format!("[{l}: {r}] {text}"),
-        (_, _, Some(l)) => format!("[{l}] {text}"),
+        (Some(v), Some(r), Some(l)) => format!("[{l}: {r}] {text}: {v}").into(),
+        (_, Some(r), Some(l)) => format!("[{l}: {r}] {text}").into(),
+        (_, _, Some(l)) => format!("[{l}] {text}").into(),
         _ => text,
     };
     Composed {
@@ -130,7 +131,7 @@ pub(crate) fn config_error() -> SslError {
 /// no library or reason; the queue is cleared.
 pub(crate) fn config_error_text(text: &str) -> SslError {
     clear();
-    SslError::text(text)
+    SslError::text(text.to_string())
 }
 
 /// What happened around a failed `SSL_*` I/O call: CPython's `_PySSLError`.

@@ -20,6 +20,8 @@ pub(crate) type VerifyCallback = Option<unsafe extern "C" fn(c_int, *mut X509_ST
 
 extern "C" {
     pub(crate) fn SSL_get1_session(ssl: *const SSL) -> *mut SSL_SESSION;
+    /// `const SSL_SESSION *` on 3.x, non-const on 1.1.1 (the same ABI).
+    pub(crate) fn SSL_SESSION_dup(src: *mut SSL_SESSION) -> *mut SSL_SESSION;
     pub(crate) fn SSL_set_session_id_context(
         ssl: *mut SSL,
         sid_ctx: *const c_uchar,

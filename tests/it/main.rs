@@ -23,6 +23,7 @@ mod msgcallback;
 mod names;
 mod psk;
 mod pyrepr;
+mod session;
 mod sni;
 mod socketmodel;
 mod sslobject;

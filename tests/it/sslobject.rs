@@ -402,6 +402,57 @@ fn memory_bio_pending() {
     assert_eq!(bio.pending(), 0);
 }
 
+/// The Rust-only moves (`read_into`, `write_vec`, `transfer_to`) are
+/// `read`/`write` as Python has them, byte for byte and error for error.
+#[test]
+fn memory_bio_moves_without_copies() {
+    let a = MemoryBio::new().unwrap();
+    let b = MemoryBio::new().unwrap();
+    let mut buf = [0u8; 4];
+    assert_eq!(a.read_into(&mut buf), 0);
+    a.write(b"hello").unwrap();
+    assert_eq!(a.read_into(&mut buf), 4);
+    assert_eq!(&buf, b"hell");
+    assert_eq!(a.pending(), 1);
+    // Partly read, then moved: the rest, in order, after what is there.
+    b.write(b">").unwrap();
+    assert_eq!(a.transfer_to(&b).unwrap(), 1);
+    assert_eq!((a.pending(), b.pending()), (0, 2));
+    assert_eq!(a.transfer_to(&b).unwrap(), 0);
+    assert_eq!(b.write_vec(b"abc".to_vec()).unwrap(), 3);
+    assert_eq!(b.read(None).unwrap(), b">oabc");
+    // Into an empty buffer, many times over: the allocations trade places.
+    for i in 0..100u8 {
+        a.write_vec(vec![i; 100 + usize::from(i)]).unwrap();
+        a.write(&[i]).unwrap();
+        assert_eq!(a.transfer_to(&b).unwrap(), 101 + usize::from(i));
+        assert_eq!(a.pending(), 0);
+        let got = b.read(None).unwrap();
+        assert_eq!(got.len(), 101 + usize::from(i));
+        assert!(got.iter().all(|&x| x == i));
+    }
+    // To itself: nothing changes.
+    a.write(b"xy").unwrap();
+    assert_eq!(a.transfer_to(&a.clone()).unwrap(), 2);
+    assert_eq!(a.read(None).unwrap(), b"xy");
+    // After write_eof: Python's error, and the source keeps its bytes.
+    a.write(b"z").unwrap();
+    b.write_eof();
+    for e in [
+        a.transfer_to(&b).unwrap_err(),
+        b.write_vec(Vec::new()).unwrap_err(),
+        b.write(b"").unwrap_err(),
+    ] {
+        assert_eq!(e.python_class(), "SSLError");
+        assert_eq!(e.to_string(), "cannot write() after write_eof()");
+    }
+    assert_eq!(a.pending(), 1);
+    assert!(b.eof());
+    let mut one = [0u8; 1];
+    assert_eq!(a.read_into(&mut one), 1);
+    assert_eq!(&one, b"z");
+}
+
 // CPython's SSLObjectTests.test_unwrap.
 
 #[test]
