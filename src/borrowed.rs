@@ -175,10 +175,7 @@ impl BorrowedSslSocket {
         len: usize,
         timeout: Option<Duration>,
     ) -> Result<Vec<u8>> {
-        let mut buf = vec![0u8; len];
-        let n = self.read_into(fd, &mut buf, timeout)?;
-        buf.truncate(n);
-        Ok(buf)
+        crate::tls::recv_vec(len, |b| self.read_into(fd, b, timeout))
     }
 
     /// `write(data)`: encrypts and sends `data`, returning the number of

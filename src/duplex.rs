@@ -218,6 +218,20 @@ impl Duplex {
         }
     }
 
+    /// [`run`](Self::run), with a failure raised as CPython raises it.
+    fn run_raising<T>(
+        &self,
+        set_fd: Option<BorrowedFd<'_>>,
+        poll_fd: RawFd,
+        timeout: Option<Duration>,
+        op: Op,
+        server_hostname: Option<&str>,
+        f: impl FnMut(&mut Conn) -> std::result::Result<T, IoFailure>,
+    ) -> Result<T> {
+        self.run(set_fd, poll_fd, timeout, op, f)?
+            .map_err(|failure| self.raise(failure, server_hostname))
+    }
+
     /// `do_handshake()`.
     pub(crate) fn do_handshake(
         &self,
@@ -226,12 +240,14 @@ impl Duplex {
         timeout: Option<Duration>,
         server_hostname: Option<&str>,
     ) -> Result<()> {
-        match self.run(set_fd, poll_fd, timeout, Op::Handshake, |c| {
-            c.do_handshake()
-        })? {
-            Ok(()) => Ok(()),
-            Err(f) => Err(self.raise(f, server_hostname)),
-        }
+        self.run_raising(
+            set_fd,
+            poll_fd,
+            timeout,
+            Op::Handshake,
+            server_hostname,
+            |c| c.do_handshake(),
+        )
     }
 
     /// `_ssl._SSLSocket.read`: 0 after the peer's close_notify (and for an
@@ -270,10 +286,9 @@ impl Duplex {
         timeout: Option<Duration>,
         server_hostname: Option<&str>,
     ) -> Result<usize> {
-        match self.run(set_fd, poll_fd, timeout, Op::Write, |c| c.write(data))? {
-            Ok(n) => Ok(n),
-            Err(f) => Err(self.raise(f, server_hostname)),
-        }
+        self.run_raising(set_fd, poll_fd, timeout, Op::Write, server_hostname, |c| {
+            c.write(data)
+        })
     }
 
     /// `_ssl._SSLSocket.shutdown`: close_notify sent, and the peer's

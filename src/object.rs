@@ -192,10 +192,7 @@ impl SslObject {
     /// method shadows [`std::io::Read::read`].
     #[doc(alias = "read")]
     pub fn recv(&mut self, len: usize) -> Result<Vec<u8>> {
-        let mut buf = vec![0u8; len];
-        let n = self.read_into(&mut buf)?;
-        buf.truncate(n);
-        Ok(buf)
+        crate::tls::recv_vec(len, |b| self.read_into(b))
     }
 
     /// `read(len, buffer)`: reads into `buf`, returning the count.

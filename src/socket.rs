@@ -611,10 +611,7 @@ impl<S: StreamSocket> SslSocket<S> {
     /// is the `io::Read` method.
     #[doc(alias = "read")]
     pub fn recv(&self, buflen: usize) -> Result<Vec<u8>> {
-        let mut buf = vec![0u8; buflen];
-        let n = self.recv_into(&mut buf)?;
-        buf.truncate(n);
-        Ok(buf)
+        crate::tls::recv_vec(buflen, |b| self.recv_into(b))
     }
 
     /// `recv_into(buffer)`: [`read_into`](Self::read_into) on the TLS

@@ -136,10 +136,7 @@ impl<T: Read + Write> SslStream<T> {
     /// `recv(len)` / `read(len)`: up to `len` bytes of application data.
     #[doc(alias = "read")]
     pub fn recv(&mut self, len: usize) -> Result<Vec<u8>> {
-        let mut buf = vec![0u8; len];
-        let n = self.read_into(&mut buf)?;
-        buf.truncate(n);
-        Ok(buf)
+        crate::tls::recv_vec(len, |b| self.read_into(b))
     }
 
     /// `write(data)` / `send(data)`: encrypts `data` and sends it to the

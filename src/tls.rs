@@ -34,6 +34,18 @@ impl From<(String, String, i32)> for CipherInfo {
     }
 }
 
+/// `recv(len)` on top of a `read_into`: a buffer of `len` bytes, cut to
+/// what was read.
+pub(crate) fn recv_vec(
+    len: usize,
+    read_into: impl FnOnce(&mut [u8]) -> Result<usize>,
+) -> Result<Vec<u8>> {
+    let mut buf = vec![0u8; len];
+    let n = read_into(&mut buf)?;
+    buf.truncate(n);
+    Ok(buf)
+}
+
 /// One TLS connection and what Python keeps beside it.
 pub(crate) struct TlsCore {
     pub(crate) conn: Conn,

@@ -580,8 +580,21 @@ fn key_updates_during_writes() {
             .filter(|l| *l != "K")
             .map(|l| format!("{l}\n"))
             .collect();
-        let expected: String = (0..lines).map(|i| format!("line {i}\n")).collect();
-        assert_eq!(data, expected + "done\n");
+        // s_client handles a read that starts with "K" as the command
+        // and drops the rest of that read: under load the line after a
+        // "K" can be lost on s_client's side, never any other line.
+        let got: Vec<&str> = data.lines().collect();
+        assert_eq!(got.last(), Some(&"done"));
+        let mut next = 0;
+        for l in &got[..got.len() - 1] {
+            let i: usize = l.strip_prefix("line ").unwrap().parse().unwrap();
+            while next < i {
+                assert!(next > 0 && (next - 1) % 4 == 0, "line {next} lost: {data}");
+                next += 1;
+            }
+            assert_eq!(i, next, "{data}");
+            next += 1;
+        }
         assert_eq!(writer.join().unwrap(), 16 << 20);
         k_as_data
     });
