@@ -383,7 +383,8 @@ fn garbage_and_vanishing_peers_are_typed_errors() {
     let mut raw = connect(port);
     raw.write_all(&[0x16, 0x03, 0x01, 0xff, 0xff, 1, 2, 3, 4])
         .unwrap();
-    raw.write_all(&[0u8; 64]).unwrap();
+    // The server may already have rejected the record and closed.
+    let _ = raw.write_all(&[0u8; 64]);
     drop(raw);
     let e = h.join().unwrap().unwrap_err();
     assert!(e.is_ssl_error() || e.is_instance("OSError"), "{e}");
