@@ -202,5 +202,20 @@ fn missing_files_are_op_errors() {
     let steps = want[0]["steps"].as_array().expect("steps");
     assert_eq!(steps.len(), 11);
     assert_eq!(steps[3]["error"]["type"], "FileNotFoundError");
-    assert_same(&want, &got);
+    if super::support::same_openssl_as_cpython() {
+        assert_same(&want, &got);
+    } else {
+        // Another OpenSSL: its texts, and its default options (1.1.1's
+        // SSL_CTX_new sets OP_LEGACY_SERVER_CONNECT), are its own.
+        let strip = |v: &Value| {
+            let mut v = super::support::loose(v);
+            for step in v[0]["steps"].as_array_mut().into_iter().flatten() {
+                if let Some(ok) = step["ok"].as_object_mut() {
+                    ok.remove("options");
+                }
+            }
+            v
+        };
+        assert_same(&strip(&want), &strip(&got));
+    }
 }
