@@ -190,6 +190,10 @@ fn check_any(t: der::Tlv<'_>) -> Result<(), Malformed> {
         return Ok(());
     }
     if !constructed {
+        // asn1_d2i_ex_primitive: "type not constructed".
+        if matches!(number, 16 | 17) {
+            return Err(Malformed);
+        }
         return check_content(number, t.value);
     }
     match number {

@@ -225,12 +225,12 @@ impl X509Cert {
             return Err(crate::Error::Ssl(super::err::config_error()));
         }
         let n = bio.pending();
-        String::from_utf8(bio.read_to_vec(n)).map_err(|e| {
-            crate::Error::Unicode(crate::error::UnicodeError::new(
-                crate::error::UnicodeErrorKind::Decode,
-                format!("'utf-8' codec can't decode the subject: {e}"),
-            ))
-        })
+        // CPython: PyUnicode_DecodeUTF8(..., "strict").
+        let bytes = bio.read_to_vec(n);
+        match crate::error::UnicodeError::utf8_decode(&bytes) {
+            Some(e) => Err(crate::Error::Unicode(e)),
+            None => Ok(String::from_utf8_lossy(&bytes).into_owned()),
+        }
     }
 
     /// `X509_subject_name_hash`.

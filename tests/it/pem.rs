@@ -37,7 +37,7 @@ pub(crate) fn cases() -> Vec<(String, String)> {
     let one_line = lines.concat();
     let bad = body.replacen('A', "!", 1);
     let mut non_ascii = body.clone();
-    non_ascii.insert_str(10, "\u{e9}");
+    non_ascii.insert(10, '\u{e9}');
     let mut run = body.clone();
     run.insert_str(70, "\u{e9}\u{20ac}\u{1f600}");
     let mut astral = body.clone();
