@@ -545,12 +545,15 @@ pub fn verify_code_message(code: i64) -> Option<String> {
 }
 
 /// CPython's `_ssl._test_decode_cert` on a PEM text: the first certificate
-/// (read as OpenSSL's `PEM_read_bio_X509` reads), decoded as
-/// `getpeercert()` does. `SSLError("Error decoding PEM-encoded file")`
-/// when there is none.
+/// (read by OpenSSL's `PEM_read_bio_X509`), decoded as `getpeercert()`
+/// does. `SSLError("Error decoding PEM-encoded file")` when there is none.
 pub fn decode_pem_certificate(pem: &str) -> Result<PeerCert> {
+    decode_pem_bytes(pem.as_bytes())
+}
+
+fn decode_pem_bytes(pem: &[u8]) -> Result<PeerCert> {
     let bad = || Error::Ssl(SslError::plain("Error decoding PEM-encoded file"));
-    let der = pure::pem::pem_read_x509(pem).ok_or_else(bad)?;
+    let der = sys::x509::pem_read_first(pem).ok_or_else(bad)?;
     match pure::x509::decode_certificate(&der) {
         Err(e) if pure::x509::is_malformed(&e) => Err(bad()),
         other => other,
@@ -579,7 +582,7 @@ pub fn decode_pem_certificate_file(path: impl AsRef<std::path::Path>) -> Result<
         Err(_) if path.is_dir() => Vec::new(),
         Err(_) => return Err(Error::Ssl(SslError::plain("Can't open file"))),
     };
-    decode_pem_certificate(&String::from_utf8_lossy(&data))
+    decode_pem_bytes(&data)
 }
 
 #[cfg(test)]

@@ -4,9 +4,13 @@
 /// One DER item.
 #[derive(Clone, Copy, Debug)]
 pub(crate) struct Tlv<'a> {
-    /// The first identifier octet (a high tag number has 0x1f in its low
-    /// bits).
+    /// The identifier as one octet: class, constructed bit and number. A
+    /// number under 31 written in the high-tag-number form (`1f 04`) is
+    /// that number, as OpenSSL's `ASN1_get_object` reads it; a higher one
+    /// keeps 0x1f in the low bits (matching no single-octet tag).
     pub(crate) tag: u8,
+    /// The identifier was in the high-tag-number form.
+    pub(crate) long_tag: bool,
     /// The content octets.
     pub(crate) value: &'a [u8],
 }
@@ -30,9 +34,9 @@ impl<'a> Reader<'a> {
         self.rest.is_empty()
     }
 
-    /// The next item's tag, without consuming it.
+    /// The next item's tag (as [`Tlv::tag`]), without consuming it.
     pub(crate) fn peek_tag(&self) -> Option<u8> {
-        self.rest.first().copied()
+        header(self.rest).ok().map(|h| h.0)
     }
 
     /// The next item. The header as OpenSSL's `ASN1_get_object` reads it:
@@ -42,18 +46,24 @@ impl<'a> Reader<'a> {
     /// lies before the matching end-of-contents octets).
     pub(crate) fn next(&mut self) -> Result<Tlv<'a>, Malformed> {
         let (tag, inf, len, hdr) = header(self.rest)?;
+        let long_tag = self.rest[0] & 0x1f == 0x1f;
         let rest = &self.rest[hdr..];
         if inf {
             let n = indefinite_len(rest)?;
             self.rest = &rest[n + 2..];
             return Ok(Tlv {
                 tag,
+                long_tag,
                 value: &rest[..n],
             });
         }
         let value = rest.get(..len).ok_or(Malformed)?;
         self.rest = &rest[len..];
-        Ok(Tlv { tag, value })
+        Ok(Tlv {
+            tag,
+            long_tag,
+            value,
+        })
     }
 
     /// The next item, which must have `tag`.
@@ -97,9 +107,11 @@ pub(crate) const OID: u8 = 0x06;
 pub(crate) const UTC_TIME: u8 = 0x17;
 pub(crate) const GENERALIZED_TIME: u8 = 0x18;
 
-/// An item's header: (first tag octet, indefinite, length, header size).
+/// An item's header: (tag as [`Tlv::tag`], indefinite, length, header
+/// size).
 fn header(data: &[u8]) -> Result<(u8, bool, usize, usize), Malformed> {
-    let (&tag, _) = data.split_first().ok_or(Malformed)?;
+    let (&first_octet, _) = data.split_first().ok_or(Malformed)?;
+    let mut tag = first_octet;
     let mut i = 1;
     if tag & 0x1f == 0x1f {
         // OpenSSL: the number must fit an int.
@@ -114,6 +126,9 @@ fn header(data: &[u8]) -> Result<(u8, bool, usize, usize), Malformed> {
             if b & 0x80 == 0 {
                 break;
             }
+        }
+        if n < 0x1f {
+            tag = (first_octet & 0xe0) | n as u8;
         }
     }
     let first = *data.get(i).ok_or(Malformed)?;
@@ -190,4 +205,27 @@ pub(crate) fn collect(value: &[u8], depth: usize, out: &mut Vec<u8>) -> Result<(
         }
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn high_tag_form_of_a_low_number_is_that_tag() {
+        // `1f 04`: OCTET STRING in the high-tag-number form; `3f 10`: a
+        // constructed SEQUENCE; `9f 22`: [34], kept as 0x9f.
+        let data = [0x1f, 0x04, 0x01, 0xaa, 0x3f, 0x10, 0x00, 0x9f, 0x22, 0x00];
+        let mut r = Reader::new(&data);
+        assert_eq!(r.peek_tag(), Some(OCTET_STRING));
+        let t = r.next().unwrap();
+        assert_eq!(
+            (t.tag, t.long_tag, t.value),
+            (OCTET_STRING, true, &[0xaa][..])
+        );
+        assert_eq!(r.expect(SEQUENCE).unwrap(), &[] as &[u8]);
+        let t = r.next().unwrap();
+        assert_eq!((t.tag, t.long_tag), (0x9f, true));
+        assert!(r.is_empty());
+    }
 }

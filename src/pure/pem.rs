@@ -139,61 +139,6 @@ pub(crate) fn pem_cert_to_der_cert(pem: &str) -> Result<Vec<u8>, Error> {
     a2b_base64(body.as_bytes())
 }
 
-/// OpenSSL's strict base64 for PEM bodies (`EVP_DecodeUpdate`/`Final`):
-/// whitespace is skipped, padding only at the end, anything else fails.
-fn decode_pem_body(body: &str) -> Option<Vec<u8>> {
-    let mut sextets = Vec::with_capacity(body.len());
-    let mut pad = 0usize;
-    for b in body.bytes() {
-        match b {
-            b' ' | b'\t' | b'\r' | b'\n' => {}
-            b'=' => pad += 1,
-            _ if pad > 0 => return None,
-            _ => sextets.push(B64.iter().position(|&c| c == b)? as u8),
-        }
-    }
-    if pad > 2 || (sextets.len() + pad) % 4 != 0 {
-        return None;
-    }
-    let mut out = Vec::with_capacity(sextets.len() * 3 / 4);
-    for q in sextets.chunks(4) {
-        let n = q.iter().fold(0u32, |acc, &s| (acc << 6) | u32::from(s)) << (6 * (4 - q.len()));
-        let bytes = n.to_be_bytes();
-        out.extend_from_slice(&bytes[1..q.len()]);
-    }
-    Some(out)
-}
-
-/// `PEM_read_bio_X509`: the DER of the first certificate block of a PEM
-/// text, reading blocks in order; an undecodable block before it fails the
-/// read, as in OpenSSL.
-pub(crate) fn pem_read_x509(text: &str) -> Option<Vec<u8>> {
-    let mut rest = text;
-    loop {
-        let start = rest.find("-----BEGIN ")?;
-        let after = &rest[start + 11..];
-        let name_end = after.find("-----")?;
-        let name = &after[..name_end];
-        let body_start = &after[name_end + 5..];
-        let footer = format!("-----END {name}-----");
-        let end = body_start.find(&footer)?;
-        let body = &body_start[..end];
-        // Encapsulated headers (Proc-Type, DEK-Info) end at a blank line.
-        let body = match body.find("\n\n") {
-            Some(i) if body[..i].contains(':') => &body[i + 2..],
-            _ => body,
-        };
-        let der = decode_pem_body(body)?;
-        if matches!(
-            name,
-            "CERTIFICATE" | "X509 CERTIFICATE" | "TRUSTED CERTIFICATE"
-        ) {
-            return Some(der);
-        }
-        rest = &body_start[end + footer.len()..];
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -182,7 +182,7 @@ fn check_content(number: u8, c: &[u8]) -> Result<(), Malformed> {
 /// first; a SEQUENCE, a SET or a non-universal item is kept encoded.
 fn check_any(t: der::Tlv<'_>) -> Result<(), Malformed> {
     let (class, constructed, number) = (t.tag & 0xc0, t.tag & 0x20 != 0, t.tag & 0x1f);
-    if t.tag == 0 && t.value.is_empty() {
+    if t.tag == 0 && !t.long_tag && t.value.is_empty() {
         // End-of-contents where an item should start.
         return Err(Malformed);
     }
@@ -190,6 +190,10 @@ fn check_any(t: der::Tlv<'_>) -> Result<(), Malformed> {
         return Ok(());
     }
     if !constructed {
+        // asn1_d2i_ex_primitive: "type not constructed".
+        if matches!(number, 16 | 17) {
+            return Err(Malformed);
+        }
         return check_content(number, t.value);
     }
     match number {

@@ -30,6 +30,35 @@ pub(crate) unsafe fn to_der(x: *mut sys::X509) -> Option<Vec<u8>> {
     }
 }
 
+/// `PEM_read_bio_X509` over `data` (CPython's `_test_decode_cert` reads
+/// its file the same way): the first certificate's DER (`i2d_X509`), or
+/// `None` when OpenSSL finds none. The error queue is cleared.
+pub(crate) fn pem_read_first(data: &[u8]) -> Option<Vec<u8>> {
+    super::init();
+    let len = libc::c_int::try_from(data.len()).ok()?;
+    // SAFETY: the BIO reads from `data`, which outlives it (freed below);
+    // no password callback for certificates; the certificate is ours and
+    // freed after i2d.
+    let der = unsafe {
+        let bio = sys::BIO_new_mem_buf(data.as_ptr().cast::<libc::c_void>(), len);
+        if bio.is_null() {
+            None
+        } else {
+            let x = sys::PEM_read_bio_X509(bio, std::ptr::null_mut(), None, std::ptr::null_mut());
+            sys::BIO_free_all(bio);
+            if x.is_null() {
+                None
+            } else {
+                let der = to_der(x);
+                sys::X509_free(x);
+                der
+            }
+        }
+    };
+    super::err::clear();
+    der
+}
+
 /// DER of every certificate of a `STACK_OF(X509)`.
 ///
 /// # Safety
@@ -196,12 +225,12 @@ impl X509Cert {
             return Err(crate::Error::Ssl(super::err::config_error()));
         }
         let n = bio.pending();
-        String::from_utf8(bio.read_to_vec(n)).map_err(|e| {
-            crate::Error::Unicode(crate::error::UnicodeError::new(
-                crate::error::UnicodeErrorKind::Decode,
-                format!("'utf-8' codec can't decode the subject: {e}"),
-            ))
-        })
+        // CPython: PyUnicode_DecodeUTF8(..., "strict").
+        let bytes = bio.read_to_vec(n);
+        match crate::error::UnicodeError::utf8_decode(&bytes) {
+            Some(e) => Err(crate::Error::Unicode(e)),
+            None => Ok(String::from_utf8_lossy(&bytes).into_owned()),
+        }
     }
 
     /// `X509_subject_name_hash`.
