@@ -29,6 +29,11 @@ use crate::tls::TlsCore;
 /// consumed retries promptly.
 const SHARED_WAIT_SLICE: Duration = Duration::from_millis(20);
 
+/// `left` as `poll`'s timeout: whole milliseconds, rounded up.
+pub(crate) fn poll_millis(left: Duration) -> i64 {
+    i64::try_from(left.as_micros().div_ceil(1000)).unwrap_or(i64::MAX)
+}
+
 /// Which operation a wait or timeout belongs to.
 #[derive(Clone, Copy)]
 pub(crate) enum Op {
@@ -57,7 +62,7 @@ pub(crate) fn wait_for_socket(
         (Some(_), None) => Ok(false),
         (Some(_), Some(deadline)) => {
             let left = deadline.saturating_duration_since(Instant::now());
-            let ms = i64::try_from(left.as_micros().div_ceil(1000)).unwrap_or(i64::MAX);
+            let ms = poll_millis(left);
             if left.is_zero() || misc::poll_fd(fd, writing, ms)? == Ready::TimedOut {
                 return Err(Error::Os(OsError::timeout(match (op, writing) {
                     (Op::Handshake, _) => "The handshake operation timed out",
@@ -300,9 +305,7 @@ impl Duplex {
         timeout: Option<Duration>,
         server_hostname: Option<&str>,
     ) -> Result<()> {
-        match crate::tls::shutdown_steps(|c| self.run(set_fd, poll_fd, timeout, Op::Shutdown, c))? {
-            Ok(()) => Ok(()),
-            Err(f) => Err(self.raise(f, server_hostname)),
-        }
+        crate::tls::shutdown_steps(|c| self.run(set_fd, poll_fd, timeout, Op::Shutdown, c))?
+            .map_err(|failure| self.raise(failure, server_hostname))
     }
 }

@@ -848,9 +848,7 @@ impl<S: StreamSocket> SslSocket<S> {
         if !wait {
             return Err(err);
         }
-        let ms = timeout.map_or(-1, |t| {
-            i64::try_from(t.as_micros().div_ceil(1000)).unwrap_or(i64::MAX)
-        });
+        let ms = timeout.map_or(-1, crate::duplex::poll_millis);
         if misc::poll_fd(self.fileno(), true, ms)? == Ready::TimedOut {
             return Err(io::Error::from_raw_os_error(libc::EWOULDBLOCK));
         }
@@ -884,7 +882,7 @@ impl<S: StreamSocket> SslSocket<S> {
         loop {
             if let Some(d) = deadline {
                 let left = d.saturating_duration_since(Instant::now());
-                let ms = i64::try_from(left.as_micros().div_ceil(1000)).unwrap_or(i64::MAX);
+                let ms = crate::duplex::poll_millis(left);
                 if left.is_zero() || misc::poll_fd(self.fileno(), writing, ms)? == Ready::TimedOut {
                     return Err(Error::Os(OsError::timeout("timed out")));
                 }

@@ -2,31 +2,20 @@
 //! socketpair, loopback TCP), the caller's timeout per call, and a reader
 //! thread and a writer thread on one connection.
 
-use pyssl::{CertChainOptions, VerifyLocationsOptions};
 use std::io::{Read, Write};
 use std::os::fd::AsFd;
 use std::os::unix::net::UnixStream;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use pyssl::{BorrowedSslSocket, Error, Protocol, SslContext, TlsVersion, VerifyMode, WrapOptions};
-
-use super::support::pki;
+use pyssl::{BorrowedSslSocket, Error, SslContext, TlsVersion, VerifyMode, WrapOptions};
 
 fn contexts(max: Option<TlsVersion>) -> (SslContext, SslContext) {
-    let p = pki();
-    let server = SslContext::new(Protocol::TlsServer).unwrap();
-    server
-        .load_cert_chain(&p.leaf.0, CertChainOptions::new().keyfile(&p.leaf.1))
-        .unwrap();
+    let server = super::support::leaf_server_ctx();
     if let Some(v) = max {
         server.set_maximum_version(v).unwrap();
     }
-    let client = SslContext::new(Protocol::TlsClient).unwrap();
-    client
-        .load_verify_locations(VerifyLocationsOptions::new().cafile(&p.ca))
-        .unwrap();
-    (server, client)
+    (server, super::support::ca_client_ctx())
 }
 
 /// A handshaken pair over a socketpair: (server, its stream, client, its stream).

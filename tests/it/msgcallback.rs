@@ -4,16 +4,19 @@
 //! connections made before the callback was set, context switches and
 //! panics.
 
-use pyssl::{CertChainOptions, VerifyLocationsOptions, WrapOptions};
+use pyssl::WrapOptions;
 use std::sync::{Arc, Mutex};
 
 use pyssl::{
-    ConnectionId, MemoryBio, MessageDirection, Protocol, SniRequest, SslContext, SslObject,
-    TlsAlertType, TlsContentType, TlsMessage, TlsMessageKind, TlsMessageType, TlsVersion,
+    ConnectionId, MemoryBio, MessageDirection, SniRequest, SslContext, SslObject, TlsAlertType,
+    TlsContentType, TlsMessage, TlsMessageKind, TlsMessageType, TlsVersion,
 };
 use serde_json::{json, Value};
 
-use super::support::{pki, require_cpython, run_python, same_openssl_as_cpython};
+use super::support::{
+    ca_client_ctx as client_ctx, leaf_server_ctx as server_ctx, pki, require_cpython, run_python,
+    same_openssl_as_cpython,
+};
 
 /// Handshake messages whose size changes from run to run (ECDSA
 /// signatures, session tickets): their length is not compared.
@@ -99,23 +102,6 @@ struct Pair {
     co: MemoryBio,
     si: MemoryBio,
     so: MemoryBio,
-}
-
-fn server_ctx() -> SslContext {
-    let s = SslContext::new(Protocol::TlsServer).unwrap();
-    s.load_cert_chain(
-        &pki().leaf.0,
-        CertChainOptions::new().keyfile(&pki().leaf.1),
-    )
-    .unwrap();
-    s
-}
-
-fn client_ctx() -> SslContext {
-    let c = SslContext::new(Protocol::TlsClient).unwrap();
-    c.load_verify_locations(VerifyLocationsOptions::new().cafile(&pki().ca))
-        .unwrap();
-    c
 }
 
 fn pair(cctx: &SslContext, sctx: &SslContext) -> Pair {

@@ -4,7 +4,7 @@
 //! session is its own, and a session from another context is refused.
 //! The sequences are compared with CPython 3.13 doing the same.
 
-use pyssl::{MemoryBio, Protocol, SslContext, SslObject, SslSession, TlsVersion};
+use pyssl::{MemoryBio, SslContext, SslObject, SslSession, TlsVersion};
 use serde_json::{json, Value};
 
 use super::support::{pki, require_cpython, run_python};
@@ -19,17 +19,11 @@ struct Pair {
 }
 
 fn contexts(tls12: bool) -> (SslContext, SslContext) {
-    let p = pki();
-    let cctx = SslContext::new(Protocol::TlsClient).unwrap();
-    cctx.load_verify_locations(pyssl::VerifyLocationsOptions::new().cafile(&p.ca))
-        .unwrap();
+    let cctx = super::support::ca_client_ctx();
     if tls12 {
         cctx.set_maximum_version(TlsVersion::TlsV1_2).unwrap();
     }
-    let sctx = SslContext::new(Protocol::TlsServer).unwrap();
-    sctx.load_cert_chain(&p.leaf.0, pyssl::CertChainOptions::new().keyfile(&p.leaf.1))
-        .unwrap();
-    (cctx, sctx)
+    (cctx, super::support::leaf_server_ctx())
 }
 
 fn handshake(cctx: &SslContext, sctx: &SslContext, session: Option<&SslSession>) -> Pair {

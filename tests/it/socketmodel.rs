@@ -11,27 +11,13 @@ use std::os::unix::net::{UnixListener, UnixStream};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-use pyssl::{
-    Error, PyClass, PyRepr, SockAddr, SslContext, SslSocket, SslStream, TlsVersion, WrapOptions,
-};
+use pyssl::{Error, PyClass, PyRepr, SockAddr, SslSocket, SslStream, TlsVersion, WrapOptions};
 use socket2::{Domain, Socket, Type};
 
-use super::support::{pki, python313, require_cpython, run_python};
-
-fn server_ctx() -> SslContext {
-    let p = pki();
-    let s = SslContext::new(pyssl::Protocol::TlsServer).unwrap();
-    s.load_cert_chain(&p.leaf.0, pyssl::CertChainOptions::new().keyfile(&p.leaf.1))
-        .unwrap();
-    s
-}
-
-fn client_ctx() -> SslContext {
-    let c = SslContext::new(pyssl::Protocol::TlsClient).unwrap();
-    c.load_verify_locations(pyssl::VerifyLocationsOptions::new().cafile(&pki().ca))
-        .unwrap();
-    c
-}
+use super::support::{
+    ca_client_ctx as client_ctx, leaf_server_ctx as server_ctx, pki, python313, require_cpython,
+    run_python,
+};
 
 fn temp_path(name: &str) -> std::path::PathBuf {
     let dir = std::path::Path::new(env!("CARGO_TARGET_TMPDIR"));

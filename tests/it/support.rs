@@ -322,3 +322,20 @@ where
     thread::spawn(move || for _ in lines {});
     (port, child)
 }
+
+/// A server context with the test PKI's localhost leaf (chain and key).
+pub(crate) fn leaf_server_ctx() -> pyssl::SslContext {
+    let p = pki();
+    let s = pyssl::SslContext::new(pyssl::Protocol::TlsServer).unwrap();
+    s.load_cert_chain(&p.leaf.0, pyssl::CertChainOptions::new().keyfile(&p.leaf.1))
+        .unwrap();
+    s
+}
+
+/// A client context (`PROTOCOL_TLS_CLIENT`) trusting the test PKI's root.
+pub(crate) fn ca_client_ctx() -> pyssl::SslContext {
+    let c = pyssl::SslContext::new(pyssl::Protocol::TlsClient).unwrap();
+    c.load_verify_locations(pyssl::VerifyLocationsOptions::new().cafile(&pki().ca))
+        .unwrap();
+    c
+}
