@@ -6,6 +6,7 @@ use openssl_sys as sys;
 use crate::context::SslContext;
 use crate::error::{Error, Result};
 use crate::memorybio::MemoryBio;
+use crate::sys::bio::DirectIo;
 use crate::sys::err::IoFailure;
 use crate::tls::{set_session_owned, tls_getters, TlsCore};
 
@@ -143,8 +144,12 @@ impl SslObject {
         &self.outgoing
     }
 
-    fn op<T>(
+    /// One OpenSSL call under both buffers' locks; with `io`, OpenSSL reads
+    /// and writes go straight to that transport while the buffers are
+    /// empty ([`with_direct`](crate::sys::bio::with_direct)).
+    fn op_via<T>(
         &mut self,
+        io: Option<&mut dyn DirectIo>,
         f: impl FnOnce(&mut crate::sys::conn::Conn) -> std::result::Result<T, IoFailure>,
     ) -> Result<std::result::Result<T, IoFailure>> {
         let mut inc = self.incoming.lock();
@@ -153,7 +158,7 @@ impl SslObject {
             .core
             .as_mut()
             .ok_or_else(|| Error::value("Read on closed or unwrapped SSL socket."))?;
-        let r = core.call(f);
+        let r = crate::sys::bio::with_direct(&mut inc.bio, &mut out.bio, io, || core.call(f));
         // A memory BIO keeps the capacity of the largest burst it held:
         // after the handshake, both buffers give back what the flights
         // needed as soon as they are empty, so an idle connection carries
@@ -179,7 +184,11 @@ impl SslObject {
 
     /// `do_handshake()`.
     pub fn do_handshake(&mut self) -> Result<()> {
-        match self.op(|c| c.do_handshake())? {
+        self.do_handshake_via(None)
+    }
+
+    pub(crate) fn do_handshake_via(&mut self, io: Option<&mut dyn DirectIo>) -> Result<()> {
+        match self.op_via(io, |c| c.do_handshake())? {
             Ok(()) => Ok(()),
             Err(f) => Err(self.raise(f)),
         }
@@ -197,10 +206,18 @@ impl SslObject {
 
     /// `read(len, buffer)`: reads into `buf`, returning the count.
     pub fn read_into(&mut self, buf: &mut [u8]) -> Result<usize> {
+        self.read_into_via(buf, None)
+    }
+
+    pub(crate) fn read_into_via(
+        &mut self,
+        buf: &mut [u8],
+        io: Option<&mut dyn DirectIo>,
+    ) -> Result<usize> {
         if buf.is_empty() {
             return Ok(0);
         }
-        match self.op(|c| c.read(buf))? {
+        match self.op_via(io, |c| c.read(buf))? {
             Ok(n) => Ok(n),
             Err(f) => {
                 let received = self.core.as_ref().is_some_and(|c| {
@@ -216,7 +233,15 @@ impl SslObject {
 
     /// `write(data)`: encrypts `data` into the outgoing buffer.
     pub fn write(&mut self, data: &[u8]) -> Result<usize> {
-        match self.op(|c| c.write(data))? {
+        self.write_via(data, None)
+    }
+
+    pub(crate) fn write_via(
+        &mut self,
+        data: &[u8],
+        io: Option<&mut dyn DirectIo>,
+    ) -> Result<usize> {
+        match self.op_via(io, |c| c.write(data))? {
             Ok(n) => Ok(n),
             Err(f) => Err(self.raise(f)),
         }
@@ -225,9 +250,26 @@ impl SslObject {
     /// `unwrap()`: the TLS shutdown. Raises `SSLWantReadError` until the
     /// peer's close_notify has been fed to the incoming buffer.
     pub fn unwrap(&mut self) -> Result<()> {
-        match crate::tls::shutdown_steps(|c| self.op(c))? {
+        self.unwrap_via(None)
+    }
+
+    pub(crate) fn unwrap_via(&mut self, mut io: Option<&mut dyn DirectIo>) -> Result<()> {
+        match crate::tls::shutdown_steps(|c| {
+            let io = io.as_mut().map(|io| &mut **io as &mut dyn DirectIo);
+            self.op_via(io, c)
+        })? {
             Ok(()) => Ok(()),
             Err(f) => Err(self.raise(f)),
+        }
+    }
+
+    /// Lets OpenSSL read ahead: take as many bytes as the transport has
+    /// (up to its record buffer) in one read, not a record header and then
+    /// its body. For the tokio adapter, whose reads go to the transport;
+    /// a shutdown turns it off again, as for every connection.
+    pub(crate) fn set_read_ahead(&mut self) {
+        if let Some(c) = self.core.as_mut() {
+            c.conn.set_read_ahead(true);
         }
     }
 

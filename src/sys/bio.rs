@@ -1,6 +1,8 @@
 //! The memory BIO under `MemoryBio`: a BIO method of pyssl's own that
 //! behaves as `BIO_s_mem` does for CPython's `MemoryBIO`, on a Rust buffer.
 
+use std::mem::MaybeUninit;
+use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::ptr::NonNull;
 
 use libc::{c_int, c_long, c_void};
@@ -16,6 +18,28 @@ pub(crate) fn bio_eof(bio: *mut sys::BIO) -> bool {
     unsafe { sys::BIO_ctrl(bio, sys::BIO_CTRL_EOF, 0, std::ptr::null_mut()) != 0 }
 }
 
+/// A transport an OpenSSL call may read from or write to directly,
+/// without the bytes passing through a [`MemBio`]'s buffer (the tokio
+/// adapter's async stream, polled with the task's context during the
+/// call). See [`with_direct`].
+pub(crate) trait DirectIo {
+    /// Reads into `buf`: `Some(n)` with `n` bytes initialised (`Some(0)`
+    /// at the end of the stream), `None` when nothing can be read now
+    /// (the transport would block, failed or panicked: the implementation
+    /// keeps which).
+    fn read(&mut self, buf: &mut [MaybeUninit<u8>]) -> Option<usize>;
+    /// Writes from `buf`: `Some(n)` for `n > 0` bytes taken, `None` when
+    /// nothing can be written now (would block, failed or panicked).
+    fn write(&mut self, buf: &[u8]) -> Option<usize>;
+    /// The write failed for good (not "would block"): OpenSSL's bytes are
+    /// dropped rather than kept for a later flush.
+    fn write_failed(&self) -> bool;
+}
+
+/// The transport of the OpenSSL call in progress, lifetime erased: set
+/// only inside [`with_direct`], which clears it before the borrow ends.
+type DirectPtr = NonNull<dyn DirectIo + 'static>;
+
 /// The buffer behind a [`MemBio`]: bytes `data[start..]` are pending.
 #[derive(Default)]
 struct Buffer {
@@ -23,6 +47,9 @@ struct Buffer {
     start: usize,
     /// `write_eof()` was called: an empty buffer reads as EOF.
     eof: bool,
+    /// While set (inside [`with_direct`]): an empty buffer reads from this
+    /// transport, and writes go to it while nothing is buffered.
+    direct: Option<DirectPtr>,
 }
 
 impl Buffer {
@@ -126,11 +153,26 @@ unsafe extern "C" fn bio_write(bio: *mut sys::BIO, buf: *const libc::c_char, len
         let Ok(n) = usize::try_from(len) else {
             return -1;
         };
-        b.compact();
-        if n > 0 {
-            b.data
-                .extend_from_slice(std::slice::from_raw_parts(buf.cast::<u8>(), n));
+        if n == 0 {
+            return 0;
         }
+        let data = std::slice::from_raw_parts(buf.cast::<u8>(), n);
+        if let (Some(io), 0) = (b.direct, b.pending()) {
+            // SAFETY: `direct` is set only inside `with_direct`, whose
+            // borrow of the transport outlives this call; OpenSSL calls one
+            // callback at a time, so this is the only reference in use.
+            let io = &mut *io.as_ptr();
+            match catch_unwind(AssertUnwindSafe(|| io.write(data))) {
+                Ok(Some(w)) if w > 0 => return c_int::try_from(w.min(n)).unwrap_or(len),
+                // Failed: the stream is broken, the caller reports it.
+                Ok(_) if io.write_failed() => return len,
+                Err(_) => return len,
+                // Would block: keep the bytes for the caller's flush.
+                Ok(_) => {}
+            }
+        }
+        b.compact();
+        b.data.extend_from_slice(data);
     }
     len
 }
@@ -146,6 +188,21 @@ unsafe extern "C" fn bio_read(bio: *mut sys::BIO, buf: *mut libc::c_char, len: c
         if b.pending() == 0 {
             if b.eof {
                 return 0;
+            }
+            if let Some(io) = b.direct {
+                let out = std::slice::from_raw_parts_mut(buf.cast::<MaybeUninit<u8>>(), n);
+                // SAFETY: as in `bio_write`: the transport's borrow outlives
+                // this call and no other reference to it is in use.
+                let io = &mut *io.as_ptr();
+                match catch_unwind(AssertUnwindSafe(|| io.read(out))) {
+                    Ok(Some(0)) => {
+                        // The end of the stream: as after `write_eof()`.
+                        b.eof = true;
+                        return 0;
+                    }
+                    Ok(Some(r)) => return c_int::try_from(r.min(n)).unwrap_or(len),
+                    Ok(None) | Err(_) => {}
+                }
             }
             sys::BIO_set_retry_read(bio);
             return -1;
@@ -315,6 +372,58 @@ impl MemBio {
     pub(crate) fn write_eof(&mut self) {
         self.buf_mut().eof = true;
     }
+
+    /// The pending bytes, in place (for writing them out without taking
+    /// them; [`consume`](Self::consume) then drops what was written).
+    pub(crate) fn pending_slice(&self) -> &[u8] {
+        let b = self.buf();
+        &b.data[b.start..]
+    }
+
+    /// Drops the first `n` pending bytes.
+    pub(crate) fn consume(&mut self, n: usize) {
+        let b = self.buf_mut();
+        b.start += n.min(b.pending());
+        if b.start == b.data.len() {
+            b.data.clear();
+            b.start = 0;
+        }
+    }
+}
+
+/// Runs `f` (OpenSSL calls on a connection whose read BIO is `incoming` and
+/// write BIO is `outgoing`) with `io` as both buffers' direct transport:
+/// while `incoming` is empty, OpenSSL's reads read from `io` straight into
+/// OpenSSL's record buffer, and while `outgoing` is empty its writes go
+/// straight to `io`; what `io` cannot take now is buffered in `outgoing` as
+/// without a transport. Without `io` this is `f()`. The transport is
+/// cleared before returning, also when `f` panics.
+pub(crate) fn with_direct<R>(
+    incoming: &mut MemBio,
+    outgoing: &mut MemBio,
+    io: Option<&mut dyn DirectIo>,
+    f: impl FnOnce() -> R,
+) -> R {
+    let Some(io) = io else { return f() };
+    struct Clear<'a>(&'a mut MemBio, &'a mut MemBio);
+    impl Drop for Clear<'_> {
+        fn drop(&mut self) {
+            self.0.buf_mut().direct = None;
+            self.1.buf_mut().direct = None;
+        }
+    }
+    let ptr: NonNull<dyn DirectIo + '_> = NonNull::from(io);
+    // SAFETY: only the trait object's lifetime bound changes (same layout);
+    // the pointer is stored in the two buffers and `Clear` removes it from
+    // both before this function returns or unwinds, so it is never used
+    // after the borrow of `io` ends.
+    let ptr: DirectPtr = unsafe {
+        std::mem::transmute::<NonNull<dyn DirectIo + '_>, NonNull<dyn DirectIo + 'static>>(ptr)
+    };
+    incoming.buf_mut().direct = Some(ptr);
+    outgoing.buf_mut().direct = Some(ptr);
+    let _clear = Clear(incoming, outgoing);
+    f()
 }
 
 /// What a [`SockBio`] knows between calls: the descriptor of the call in

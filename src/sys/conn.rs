@@ -313,12 +313,17 @@ impl Conn {
     /// `SSL_set_read_ahead(ssl, 0)` (before a shutdown that may be followed
     /// by clear text).
     pub(crate) fn disable_read_ahead(&mut self) {
+        self.set_read_ahead(false);
+    }
+
+    /// `SSL_set_read_ahead(ssl, on)`.
+    pub(crate) fn set_read_ahead(&mut self, on: bool) {
         // SAFETY: valid SSL.
         unsafe {
             sys::SSL_ctrl(
                 self.as_ptr(),
                 sys::SSL_CTRL_SET_READ_AHEAD,
-                0,
+                libc::c_long::from(on),
                 ptr::null_mut(),
             )
         };

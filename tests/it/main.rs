@@ -30,4 +30,5 @@ mod socketmodel;
 mod sslobject;
 mod stress;
 mod support;
+mod tokio_io;
 mod unicode_errors;
