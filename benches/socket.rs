@@ -6,7 +6,8 @@
 //! Workloads, each with 1 and with 100 concurrent connections (a client
 //! thread and a server thread per connection):
 //! * **bulk**: 16 KiB records one way (client to server), read by the
-//!   server thread in 16 KiB reads; MB/s over all connections.
+//!   server thread in 16 KiB reads; MB/s over all connections, timed from
+//!   the moment every handshake is done.
 //! * **handshake**: full handshakes (connect, handshake, one byte back from
 //!   the server, close); handshakes/s over all connections.
 //!
@@ -23,7 +24,7 @@
 
 use std::io::{Read, Write};
 use std::net::{TcpListener, TcpStream};
-use std::sync::Arc;
+use std::sync::{Arc, Barrier};
 use std::time::Instant;
 
 use openssl::ssl::{Ssl, SslContextBuilder, SslFiletype, SslMethod, SslVerifyMode, SslVersion};
@@ -58,8 +59,9 @@ fn files() -> Files {
 trait Contestant: Send + Sync + 'static {
     /// Server side of a bulk connection: reads `bytes`, answers one byte.
     fn serve_bulk(&self, s: TcpStream, bytes: usize);
-    /// Client side of a bulk connection: `records` records, then the byte.
-    fn drive_bulk(&self, s: TcpStream, records: usize);
+    /// Client side of a bulk connection: the handshake, `start.wait()`,
+    /// `records` records, then the byte.
+    fn drive_bulk(&self, s: TcpStream, records: usize, start: &Barrier);
     /// Server side of a handshake: handshake, one byte, close.
     fn serve_handshake(&self, s: TcpStream);
     /// Client side of a handshake: handshake, read the byte, close.
@@ -97,13 +99,14 @@ impl Contestant for Pyssl {
         t.sendall(b"k").unwrap();
     }
 
-    fn drive_bulk(&self, tcp: TcpStream, records: usize) {
+    fn drive_bulk(&self, tcp: TcpStream, records: usize, start: &Barrier) {
         tcp.set_nodelay(true).unwrap();
         let t = self
             .cli
             .wrap_socket(tcp, WrapOptions::client("localhost"))
             .unwrap();
         assert_eq!(t.cipher().unwrap().name, "TLS_AES_256_GCM_SHA384");
+        start.wait();
         let data = vec![7u8; RECORD];
         for _ in 0..records {
             t.sendall(&data).unwrap();
@@ -172,13 +175,14 @@ impl Contestant for Raw {
         t.write_all(b"k").unwrap();
     }
 
-    fn drive_bulk(&self, tcp: TcpStream, records: usize) {
+    fn drive_bulk(&self, tcp: TcpStream, records: usize, start: &Barrier) {
         tcp.set_nodelay(true).unwrap();
         let mut t = self.connect(tcp);
         assert_eq!(
             t.ssl().current_cipher().unwrap().name(),
             "TLS_AES_256_GCM_SHA384"
         );
+        start.wait();
         let data = vec![7u8; RECORD];
         for _ in 0..records {
             t.write_all(&data).unwrap();
@@ -202,7 +206,7 @@ impl Contestant for Raw {
 }
 
 /// `conns` connections at once, each moving `records` records; the
-/// seconds from the first connect to the last answer.
+/// seconds from the moment every handshake is done to the last answer.
 fn bulk(c: &Arc<dyn Contestant>, conns: usize, records: usize) -> f64 {
     let l = TcpListener::bind(("127.0.0.1", 0)).unwrap();
     let port = l.local_addr().unwrap().port();
@@ -220,16 +224,18 @@ fn bulk(c: &Arc<dyn Contestant>, conns: usize, records: usize) -> f64 {
             t.join().unwrap();
         }
     });
-    let t0 = Instant::now();
+    let start = Arc::new(Barrier::new(conns + 1));
     let clients: Vec<_> = (0..conns)
         .map(|_| {
-            let c = c.clone();
+            let (c, start) = (c.clone(), start.clone());
             std::thread::spawn(move || {
                 let tcp = TcpStream::connect(("127.0.0.1", port)).unwrap();
-                c.drive_bulk(tcp, records)
+                c.drive_bulk(tcp, records, &start)
             })
         })
         .collect();
+    start.wait();
+    let t0 = Instant::now();
     for t in clients {
         t.join().unwrap();
     }
@@ -328,10 +334,13 @@ fn main() {
     }
     let rounds = env_usize("PYSSL_BENCH_ROUNDS").unwrap_or(5);
     let only = std::env::var("PYSSL_BENCH_ONLY").ok();
-    let wanted = |name: &str| only.as_deref().is_none_or(|o| o.split(',').any(|w| w == name));
+    let wanted = |name: &str| {
+        only.as_deref()
+            .is_none_or(|o| o.split(',').any(|w| w == name))
+    };
     // (name, what is counted, run: contestant -> units per second)
     type Run = Box<dyn Fn(&Arc<dyn Contestant>) -> f64>;
-    let records = env_usize("PYSSL_SOCKET_RECORDS").unwrap_or(8192);
+    let records = env_usize("PYSSL_SOCKET_RECORDS").unwrap_or(32768);
     let hs = env_usize("PYSSL_SOCKET_HANDSHAKES").unwrap_or(400);
     let measurements: Vec<(&str, &str, Run)> = vec![
         (
