@@ -37,10 +37,10 @@
 //! * Instructions, `scripts/callgrind-async.sh`: with
 //!   `PYSSL_ASYNC_BENCH=pyssl|tokio-openssl|rustls`,
 //!   `PYSSL_ASYNC_WORK=handshake|bulk` and `PYSSL_ASYNC_N=N` the binary
-//!   does one workload a counted number of times: N handshakes (after one
-//!   warm-up handshake), or N MiB on one connection (after one warm-up
-//!   MiB), so that (I(N) − I(0)) / N under callgrind is one handshake or
-//!   one MiB. `PYSSL_ASYNC_CONNS` (default 1) spreads the work over that
+//!   does one workload a counted number of times: N handshakes (after
+//!   two checked warm-up connections), or N MiB on one connection (after
+//!   the same two and one warm-up MiB), so that (I(N) − I(0)) / N under
+//!   callgrind is one handshake or one MiB. `PYSSL_ASYNC_CONNS` (default 1) spreads the work over that
 //!   many connections; `PYSSL_ASYNC_RT=current|multi` picks a
 //!   current-thread runtime (the default: its counts repeat best) or the
 //!   2-worker one.
@@ -114,8 +114,9 @@ trait Tls: Send + Sync + 'static {
     fn connect(&self, tcp: TcpStream) -> impl Future<Output = Self::Client> + Send;
     /// The server's handshake.
     fn accept(&self, tcp: TcpStream) -> impl Future<Output = Self::Server> + Send;
-    /// The negotiated version and cipher suite, in OpenSSL's names.
-    fn negotiated(c: &Self::Client) -> (String, String);
+    /// The negotiated version and cipher suite, in OpenSSL's names, and
+    /// whether the session was resumed.
+    fn negotiated(c: &Self::Client) -> (String, String, bool);
 }
 
 /// `pyssl::tokio` over pyssl's `SslContext`s.
@@ -151,9 +152,13 @@ impl Tls for Pyssl {
             .await
             .expect("pyssl accept")
     }
-    fn negotiated(c: &Self::Client) -> (String, String) {
+    fn negotiated(c: &Self::Client) -> (String, String, bool) {
         let o = c.ssl_object();
-        (o.version().unwrap(), o.cipher().unwrap().name)
+        (
+            o.version().unwrap(),
+            o.cipher().unwrap().name,
+            o.session_reused(),
+        )
     }
 }
 
@@ -209,17 +214,19 @@ impl Tls for TokioOpenssl {
             .expect("tokio-openssl accept");
         s
     }
-    fn negotiated(c: &Self::Client) -> (String, String) {
+    fn negotiated(c: &Self::Client) -> (String, String, bool) {
         let ssl = c.ssl();
         (
             ssl.version_str().to_string(),
             ssl.current_cipher().unwrap().name().to_string(),
+            ssl.session_reused(),
         )
     }
 }
 
 /// `tokio-rustls` on rustls with ring, restricted to the same suite and
-/// group.
+/// group, the client without session resumption (as the OpenSSL clients,
+/// which are given no session: every handshake is a full one).
 struct Rustls {
     cli: tokio_rustls::TlsConnector,
     srv: tokio_rustls::TlsAcceptor,
@@ -235,11 +242,12 @@ fn rustls_contestant(c: &Certs) -> Rustls {
     });
     let mut roots = rustls::RootCertStore::empty();
     roots.add(CertificateDer::from(c.ca_der.clone())).unwrap();
-    let cli = rustls::ClientConfig::builder_with_provider(provider.clone())
+    let mut cli = rustls::ClientConfig::builder_with_provider(provider.clone())
         .with_protocol_versions(&[&rustls::version::TLS13])
         .unwrap()
         .with_root_certificates(roots)
         .with_no_client_auth();
+    cli.resumption = rustls::client::Resumption::disabled();
     let srv = rustls::ServerConfig::builder_with_provider(provider)
         .with_protocol_versions(&[&rustls::version::TLS13])
         .unwrap()
@@ -265,7 +273,7 @@ impl Tls for Rustls {
     async fn accept(&self, tcp: TcpStream) -> Self::Server {
         self.srv.accept(tcp).await.expect("rustls accept")
     }
-    fn negotiated(c: &Self::Client) -> (String, String) {
+    fn negotiated(c: &Self::Client) -> (String, String, bool) {
         let conn = c.get_ref().1;
         let version = match conn.protocol_version() {
             Some(rustls::ProtocolVersion::TLSv1_3) => "TLSv1.3".to_string(),
@@ -277,7 +285,8 @@ impl Tls for Rustls {
             }
             s => format!("{s:?}"),
         };
-        (version, suite)
+        let resumed = conn.handshake_kind() != Some(rustls::HandshakeKind::Full);
+        (version, suite, resumed)
     }
 }
 
@@ -449,17 +458,29 @@ async fn bulk<T: Tls>(t: Arc<T>, conns: usize, stop: Stop) -> (u64, f64) {
     (got, secs)
 }
 
-/// One handshake and its negotiated parameters checked.
+/// Two connections, each checked for the negotiated parameters: TLS 1.3,
+/// TLS_AES_256_GCM_SHA384, and a full handshake (the second too: no
+/// contestant resumes the first one's session, whose tickets the client
+/// read with the server's byte).
 async fn check<T: Tls>(t: &Arc<T>, name: &str) {
     let (l, addr) = listener().await;
-    let (c, s) = pair(t, &l, addr, |s| async move { s }).await;
-    let _s = s.await.unwrap();
-    let (version, cipher) = T::negotiated(&c);
-    assert_eq!(
-        (version.as_str(), cipher.as_str()),
-        ("TLSv1.3", "TLS_AES_256_GCM_SHA384"),
-        "{name}: negotiated"
-    );
+    for _ in 0..2 {
+        let (mut c, s) = pair(t, &l, addr, |mut s| async move {
+            s.write_all(b"k").await.unwrap();
+            s.flush().await.unwrap();
+            s
+        })
+        .await;
+        let mut b = [0u8; 1];
+        c.read_exact(&mut b).await.unwrap();
+        let _s = s.await.unwrap();
+        let (version, cipher, resumed) = T::negotiated(&c);
+        assert_eq!(
+            (version.as_str(), cipher.as_str(), resumed),
+            ("TLSv1.3", "TLS_AES_256_GCM_SHA384", false),
+            "{name}: negotiated"
+        );
+    }
 }
 
 // ---------------------------------------------------------------------------
