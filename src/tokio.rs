@@ -137,6 +137,8 @@ fn want_read(e: &Error) -> bool {
 struct Transport<'a, 'b, S> {
     io: Pin<&'a mut S>,
     cx: &'a mut Context<'b>,
+    /// Whether the call may read the transport (a shutdown only sends).
+    reads: bool,
     /// A read returned `Pending` (the task is registered for reading).
     read_blocked: bool,
     /// Bytes moved either way (or the end of the stream was met).
@@ -151,6 +153,7 @@ impl<'a, 'b, S: AsyncRead + AsyncWrite + Unpin> Transport<'a, 'b, S> {
         Transport {
             io: Pin::new(io),
             cx,
+            reads: true,
             read_blocked: false,
             moved: false,
             eof: false,
@@ -166,7 +169,7 @@ impl<'a, 'b, S: AsyncRead + AsyncWrite + Unpin> Transport<'a, 'b, S> {
 
 impl<S: AsyncRead + AsyncWrite + Unpin> DirectIo for Transport<'_, '_, S> {
     fn read(&mut self, buf: &mut [MaybeUninit<u8>]) -> Option<usize> {
-        if self.failed() {
+        if self.failed() || !self.reads {
             return None;
         }
         let mut rb = ReadBuf::uninit(buf);
@@ -332,7 +335,19 @@ impl<S: AsyncRead + AsyncWrite + Unpin> TlsStream<S> {
         moved: &mut bool,
         op: impl FnOnce(&mut SslObject, &mut dyn DirectIo) -> Result<T>,
     ) -> io::Result<Step<T>> {
+        self.step_with(cx, moved, true, op)
+    }
+
+    /// [`step`](Self::step), reading the transport only if `reads`.
+    fn step_with<T>(
+        &mut self,
+        cx: &mut Context<'_>,
+        moved: &mut bool,
+        reads: bool,
+        op: impl FnOnce(&mut SslObject, &mut dyn DirectIo) -> Result<T>,
+    ) -> io::Result<Step<T>> {
         let mut t = Transport::new(&mut self.io, cx);
+        t.reads = reads;
         let result = op(&mut self.obj, &mut t);
         let Transport {
             read_blocked,
@@ -521,7 +536,10 @@ impl<S: AsyncRead + AsyncWrite + Unpin> TlsStream<S> {
         moved: &mut bool,
     ) -> Poll<io::Result<()>> {
         if !self.shutdown_sent {
-            let s = self.step(cx, moved, |o, io| o.unwrap_via(Some(io)))?;
+            // Only the close_notify: the transport is not read (the
+            // peer's close_notify, or its closing the connection, is for a
+            // later read to see).
+            let s = self.step_with(cx, moved, false, |o, io| o.unwrap_via(Some(io)))?;
             match s.result {
                 Ok(()) => {}
                 Err(e) if want_read(&e) => {}

@@ -371,3 +371,80 @@ async fn a_transport_panic_reaches_the_caller() {
     .await
     .expect("hung");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn bulk_then_shutdown_over_tcp_ends_with_close_notify() {
+    tokio::time::timeout(LIMIT, async {
+        for _ in 0..20 {
+            let l = tokio::net::TcpListener::bind(("127.0.0.1", 0))
+                .await
+                .unwrap();
+            let addr = l.local_addr().unwrap();
+            let srv = leaf_server_ctx();
+            let server = tokio::spawn(async move {
+                let (tcp, _) = l.accept().await.unwrap();
+                let mut s = pyssl::tokio::accept(&srv, tcp, WrapOptions::server())
+                    .await
+                    .unwrap();
+                let mut buf = vec![0u8; 16 * 1024];
+                let mut got = 0usize;
+                loop {
+                    match s.read(&mut buf).await {
+                        Ok(0) => return got,
+                        Ok(n) => got += n,
+                        Err(e) => panic!("after {got} bytes: {e}"),
+                    }
+                }
+            });
+            let tcp = tokio::net::TcpStream::connect(addr).await.unwrap();
+            let mut c =
+                pyssl::tokio::connect(&ca_client_ctx(), tcp, WrapOptions::client("localhost"))
+                    .await
+                    .unwrap();
+            let chunk = vec![0x5au8; 16 * 1024];
+            for _ in 0..200 {
+                c.write_all(&chunk).await.unwrap();
+            }
+            c.shutdown().await.unwrap();
+            assert_eq!(server.await.unwrap(), 200 * 16 * 1024);
+            drop(c);
+        }
+    })
+    .await
+    .expect("hung");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn shutdown_only_sends_close_notify_even_when_the_peer_is_gone() {
+    tokio::time::timeout(LIMIT, async {
+        let l = tokio::net::TcpListener::bind(("127.0.0.1", 0))
+            .await
+            .unwrap();
+        let addr = l.local_addr().unwrap();
+        let srv = leaf_server_ctx();
+        let server = tokio::spawn(async move {
+            let (tcp, _) = l.accept().await.unwrap();
+            let mut s = pyssl::tokio::accept(&srv, tcp, WrapOptions::server())
+                .await
+                .unwrap();
+            let mut b = [0u8; 5];
+            s.read_exact(&mut b).await.unwrap();
+            // Gone without a close_notify.
+        });
+        let tcp = tokio::net::TcpStream::connect(addr).await.unwrap();
+        let mut c = pyssl::tokio::connect(&ca_client_ctx(), tcp, WrapOptions::client("localhost"))
+            .await
+            .unwrap();
+        c.write_all(b"hello").await.unwrap();
+        server.await.unwrap();
+        // Let the peer's FIN arrive: a shutdown that also read the
+        // transport would meet it and fail with SSLEOFError.
+        tokio::time::sleep(Duration::from_millis(50)).await;
+        c.shutdown().await.unwrap();
+        // The end is for a read to see: the peer closed without
+        // close_notify, a ragged EOF (suppressed by default).
+        assert_eq!(c.read(&mut [0u8; 8]).await.unwrap(), 0);
+    })
+    .await
+    .expect("hung");
+}
