@@ -67,9 +67,6 @@ impl SslContext {
         outgoing: &MemoryBio,
         options: crate::WrapOptions<'_>,
     ) -> Result<SslObject> {
-        if options.server_side && options.session.is_some() {
-            return Err(Error::value("session can only be specified in client mode"));
-        }
         let mut obj = SslObject::create(
             self,
             incoming,

@@ -246,3 +246,46 @@ fn session_shared_across_threads() {
         }
     });
 }
+
+/// `wrap_bio(server_side=True, session=s)` goes through the session
+/// setter's checks, as CPython's `_wrap_bio` does (not `wrap_socket`'s
+/// "session can only be specified in client mode"): the context first,
+/// then the side. Texts as CPython 3.13 gives them.
+#[test]
+fn wrap_bio_server_side_with_a_session_is_the_setters_error() {
+    let (cctx, sctx) = contexts(false);
+    let mut p = handshake(&cctx, &sctx, None);
+    read_tickets(&mut p);
+    let session = p.c.session().expect("a session");
+    let b = || MemoryBio::new().unwrap();
+    let e = sctx
+        .wrap_bio(
+            &b(),
+            &b(),
+            pyssl::WrapOptions::server().session(Some(session)),
+        )
+        .unwrap_err();
+    assert_eq!(e.python_class(), "ValueError");
+    assert_eq!(e.to_string(), "Session refers to a different SSLContext.");
+
+    // One PROTOCOL_TLS context for both sides: the session is its own.
+    let both = SslContext::new(pyssl::Protocol::Tls).unwrap();
+    let p = pki();
+    both.load_cert_chain(&p.leaf.0, pyssl::CertChainOptions::new().keyfile(&p.leaf.1))
+        .unwrap();
+    let mut pair = handshake(&both, &both, None);
+    read_tickets(&mut pair);
+    let session = pair.c.session().expect("a session");
+    let e = both
+        .wrap_bio(
+            &b(),
+            &b(),
+            pyssl::WrapOptions::server().session(Some(session)),
+        )
+        .unwrap_err();
+    assert_eq!(e.python_class(), "ValueError");
+    assert_eq!(
+        e.to_string(),
+        "Cannot set session for server-side SSLSocket."
+    );
+}
