@@ -807,6 +807,8 @@ impl<S: StreamSocket> SslSocket<S> {
             Ok(()) => 0,
             Err(e) if connect_ex => match e.raw_os_error() {
                 Some(errno) => errno,
+                // The socket's timeout: CPython's connect_ex gives EWOULDBLOCK.
+                None if e.kind() == io::ErrorKind::TimedOut => libc::EWOULDBLOCK,
                 None => {
                     self.tls = None;
                     return Err(e.into());
@@ -814,6 +816,9 @@ impl<S: StreamSocket> SslSocket<S> {
             },
             Err(e) => {
                 self.tls = None;
+                if e.kind() == io::ErrorKind::TimedOut && e.raw_os_error().is_none() {
+                    return Err(Error::Os(OsError::timeout("timed out")));
+                }
                 return Err(e.into());
             }
         };
@@ -831,8 +836,9 @@ impl<S: StreamSocket> SslSocket<S> {
 
     /// CPython's `internal_connect`: `connect()`, then for a socket with a
     /// timeout the wait for the connection to complete and its
-    /// `SO_ERROR`. A timeout is `EWOULDBLOCK` (as `connect_ex` reports
-    /// it) and `TimeoutError("timed out")` for `connect`.
+    /// `SO_ERROR`. The socket's timeout is an `io::ErrorKind::TimedOut`
+    /// without an errno: `connect` makes it `TimeoutError("timed out")`,
+    /// `connect_ex` `EWOULDBLOCK`, as CPython's do.
     fn sock_connect(&self, addr: &SockAddr) -> io::Result<()> {
         let r = SockRef::from(&self.sock);
         let timeout = self.gettimeout();
@@ -850,7 +856,7 @@ impl<S: StreamSocket> SslSocket<S> {
         }
         let ms = timeout.map_or(-1, crate::duplex::poll_millis);
         if misc::poll_fd(self.fileno(), true, ms)? == Ready::TimedOut {
-            return Err(io::Error::from_raw_os_error(libc::EWOULDBLOCK));
+            return Err(io::Error::new(io::ErrorKind::TimedOut, "timed out"));
         }
         match r.take_error()? {
             None => Ok(()),

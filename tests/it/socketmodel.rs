@@ -908,3 +908,61 @@ fn sendfile_over_tls() {
     assert_eq!(got[..20_000], content[10_000..30_000]);
     assert_eq!(got[20_000..], content[30_000..]);
 }
+
+/// `connect()` with a timeout on a listener whose accept queue is full (its
+/// SYNs go unanswered): `TimeoutError('timed out')`, and `connect_ex` gives
+/// EWOULDBLOCK, as CPython does on the same listener.
+#[test]
+fn connect_timeout_is_timeout_error_and_connect_ex_ewouldblock() {
+    require_cpython!();
+    let l = Socket::new(Domain::IPV4, Type::STREAM, None).unwrap();
+    l.bind(&std::net::SocketAddr::from(([127, 0, 0, 1], 0)).into())
+        .unwrap();
+    l.listen(0).unwrap();
+    let port = l.local_addr().unwrap().as_socket().unwrap().port();
+    let to = std::net::SocketAddr::from(([127, 0, 0, 1], port));
+    let mut fill = Vec::new();
+    for _ in 0..4 {
+        let s = Socket::new(Domain::IPV4, Type::STREAM, None).unwrap();
+        s.set_nonblocking(true).unwrap();
+        let _ = s.connect(&to.into());
+        fill.push(s);
+    }
+    std::thread::sleep(Duration::from_millis(200));
+    let py = run_python(
+        r#"
+import socket, ssl, sys
+ctx = ssl.create_default_context()
+s = ctx.wrap_socket(socket.socket(), server_hostname="localhost")
+s.settimeout(0.3)
+try:
+    s.connect(("127.0.0.1", int(sys.argv[1])))
+    print("connected")
+except Exception as e:
+    print(type(e).__name__, e)
+s = ctx.wrap_socket(socket.socket(), server_hostname="localhost")
+s.settimeout(0.3)
+print(s.connect_ex(("127.0.0.1", int(sys.argv[1]))))
+"#,
+        &[&port.to_string()],
+    );
+    let ctx = client_ctx();
+    let unconnected = || Socket::new(Domain::IPV4, Type::STREAM, None).unwrap();
+    let mut ours = String::new();
+    let mut s = ctx
+        .wrap_socket(unconnected(), WrapOptions::client("localhost"))
+        .unwrap();
+    s.settimeout(Some(Duration::from_millis(300))).unwrap();
+    match s.connect(to) {
+        Ok(()) => ours += "connected\n",
+        Err(e) => ours += &format!("{} {e}\n", e.python_class()),
+    }
+    let mut s = ctx
+        .wrap_socket(unconnected(), WrapOptions::client("localhost"))
+        .unwrap();
+    s.settimeout(Some(Duration::from_millis(300))).unwrap();
+    ours += &format!("{}\n", s.connect_ex(to).unwrap());
+    assert_eq!(ours, py);
+    assert_eq!(ours, "TimeoutError timed out\n11\n");
+    drop(fill);
+}
