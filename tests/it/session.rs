@@ -253,20 +253,26 @@ fn session_shared_across_threads() {
 /// then the side. Texts as CPython 3.13 gives them.
 #[test]
 fn wrap_bio_server_side_with_a_session_is_the_setters_error() {
+    // `ctx.wrap_bio(server_side=True, session=...)`'s error text.
+    let refused = |ctx: &SslContext, session: SslSession| {
+        let b = || MemoryBio::new().unwrap();
+        let e = ctx
+            .wrap_bio(
+                &b(),
+                &b(),
+                pyssl::WrapOptions::server().session(Some(session)),
+            )
+            .unwrap_err();
+        assert_eq!(e.python_class(), "ValueError");
+        e.to_string()
+    };
     let (cctx, sctx) = contexts(false);
     let mut p = handshake(&cctx, &sctx, None);
     read_tickets(&mut p);
-    let session = p.c.session().expect("a session");
-    let b = || MemoryBio::new().unwrap();
-    let e = sctx
-        .wrap_bio(
-            &b(),
-            &b(),
-            pyssl::WrapOptions::server().session(Some(session)),
-        )
-        .unwrap_err();
-    assert_eq!(e.python_class(), "ValueError");
-    assert_eq!(e.to_string(), "Session refers to a different SSLContext.");
+    assert_eq!(
+        refused(&sctx, p.c.session().expect("a session")),
+        "Session refers to a different SSLContext."
+    );
 
     // One PROTOCOL_TLS context for both sides: the session is its own.
     let both = SslContext::new(pyssl::Protocol::Tls).unwrap();
@@ -275,17 +281,8 @@ fn wrap_bio_server_side_with_a_session_is_the_setters_error() {
         .unwrap();
     let mut pair = handshake(&both, &both, None);
     read_tickets(&mut pair);
-    let session = pair.c.session().expect("a session");
-    let e = both
-        .wrap_bio(
-            &b(),
-            &b(),
-            pyssl::WrapOptions::server().session(Some(session)),
-        )
-        .unwrap_err();
-    assert_eq!(e.python_class(), "ValueError");
     assert_eq!(
-        e.to_string(),
+        refused(&both, pair.c.session().expect("a session")),
         "Cannot set session for server-side SSLSocket."
     );
 }

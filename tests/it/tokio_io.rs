@@ -372,20 +372,43 @@ async fn a_transport_panic_reaches_the_caller() {
     .expect("hung");
 }
 
+/// A loopback TCP pair: the server side accepted and handshaken in a task
+/// that then runs `serve`; the client handshaken here.
+async fn tcp_pair<F, Fut>(
+    serve: F,
+) -> (
+    TlsStream<tokio::net::TcpStream>,
+    tokio::task::JoinHandle<Fut::Output>,
+)
+where
+    F: FnOnce(TlsStream<tokio::net::TcpStream>) -> Fut + Send + 'static,
+    Fut: std::future::Future + Send,
+    Fut::Output: Send + 'static,
+{
+    let l = tokio::net::TcpListener::bind(("127.0.0.1", 0))
+        .await
+        .unwrap();
+    let addr = l.local_addr().unwrap();
+    let srv = leaf_server_ctx();
+    let server = tokio::spawn(async move {
+        let (tcp, _) = l.accept().await.unwrap();
+        let s = pyssl::tokio::accept(&srv, tcp, WrapOptions::server())
+            .await
+            .unwrap();
+        serve(s).await
+    });
+    let tcp = tokio::net::TcpStream::connect(addr).await.unwrap();
+    let c = pyssl::tokio::connect(&ca_client_ctx(), tcp, WrapOptions::client("localhost"))
+        .await
+        .unwrap();
+    (c, server)
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn bulk_then_shutdown_over_tcp_ends_with_close_notify() {
     tokio::time::timeout(LIMIT, async {
         for _ in 0..20 {
-            let l = tokio::net::TcpListener::bind(("127.0.0.1", 0))
-                .await
-                .unwrap();
-            let addr = l.local_addr().unwrap();
-            let srv = leaf_server_ctx();
-            let server = tokio::spawn(async move {
-                let (tcp, _) = l.accept().await.unwrap();
-                let mut s = pyssl::tokio::accept(&srv, tcp, WrapOptions::server())
-                    .await
-                    .unwrap();
+            let (mut c, server) = tcp_pair(|mut s| async move {
                 let mut buf = vec![0u8; 16 * 1024];
                 let mut got = 0usize;
                 loop {
@@ -395,12 +418,8 @@ async fn bulk_then_shutdown_over_tcp_ends_with_close_notify() {
                         Err(e) => panic!("after {got} bytes: {e}"),
                     }
                 }
-            });
-            let tcp = tokio::net::TcpStream::connect(addr).await.unwrap();
-            let mut c =
-                pyssl::tokio::connect(&ca_client_ctx(), tcp, WrapOptions::client("localhost"))
-                    .await
-                    .unwrap();
+            })
+            .await;
             let chunk = vec![0x5au8; 16 * 1024];
             for _ in 0..200 {
                 c.write_all(&chunk).await.unwrap();
@@ -417,24 +436,12 @@ async fn bulk_then_shutdown_over_tcp_ends_with_close_notify() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn shutdown_only_sends_close_notify_even_when_the_peer_is_gone() {
     tokio::time::timeout(LIMIT, async {
-        let l = tokio::net::TcpListener::bind(("127.0.0.1", 0))
-            .await
-            .unwrap();
-        let addr = l.local_addr().unwrap();
-        let srv = leaf_server_ctx();
-        let server = tokio::spawn(async move {
-            let (tcp, _) = l.accept().await.unwrap();
-            let mut s = pyssl::tokio::accept(&srv, tcp, WrapOptions::server())
-                .await
-                .unwrap();
+        let (mut c, server) = tcp_pair(|mut s| async move {
             let mut b = [0u8; 5];
             s.read_exact(&mut b).await.unwrap();
             // Gone without a close_notify.
-        });
-        let tcp = tokio::net::TcpStream::connect(addr).await.unwrap();
-        let mut c = pyssl::tokio::connect(&ca_client_ctx(), tcp, WrapOptions::client("localhost"))
-            .await
-            .unwrap();
+        })
+        .await;
         c.write_all(b"hello").await.unwrap();
         server.await.unwrap();
         // Let the peer's FIN arrive: a shutdown that also read the
