@@ -264,6 +264,7 @@ impl SslObject {
     /// (up to its record buffer) in one read, not a record header and then
     /// its body. For the tokio adapter, whose reads go to the transport;
     /// a shutdown turns it off again, as for every connection.
+    #[cfg(feature = "tokio")]
     pub(crate) fn set_read_ahead(&mut self) {
         if let Some(c) = self.core.as_mut() {
             c.conn.set_read_ahead(true);

@@ -375,12 +375,14 @@ impl MemBio {
 
     /// The pending bytes, in place (for writing them out without taking
     /// them; [`consume`](Self::consume) then drops what was written).
+    #[cfg(feature = "tokio")]
     pub(crate) fn pending_slice(&self) -> &[u8] {
         let b = self.buf();
         &b.data[b.start..]
     }
 
     /// Drops the first `n` pending bytes.
+    #[cfg(feature = "tokio")]
     pub(crate) fn consume(&mut self, n: usize) {
         let b = self.buf_mut();
         b.start += n.min(b.pending());
