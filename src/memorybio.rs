@@ -134,7 +134,9 @@ impl MemoryBio {
     /// [`write_eof`](Self::write_eof) is
     /// `SSLError('cannot write() after write_eof()')`, and then nothing is
     /// read from this buffer. The two buffers are never locked at the same
-    /// time; moving a buffer to itself leaves it as it is.
+    /// time: a `write_eof` on `dest` from another thread while the bytes
+    /// move fails the transfer after the read, as in Python. Moving a
+    /// buffer to itself leaves it as it is.
     pub fn transfer_to(&self, dest: &MemoryBio) -> Result<usize> {
         if Arc::ptr_eq(&self.inner, &dest.inner) {
             let st = self.lock();
@@ -166,6 +168,13 @@ impl MemoryBio {
         };
         let n = data.len();
         let mut d = dest.lock();
+        if d.eof_written {
+            // `write_eof()` came in between: as `dest.write(self.read())`
+            // in Python, the bytes were read and the write fails.
+            return Err(Error::Ssl(SslError::plain(
+                "cannot write() after write_eof()",
+            )));
+        }
         match spare {
             None => d.bio.write_vec(data),
             Some(spare) => d.bio.give_spare(spare),
